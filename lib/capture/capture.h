@@ -1,0 +1,46 @@
+/* Capture input: pcap and pcapng files, read by the project's own readers
+ * (libpcap refuses pcapng files that mix link types, and cannot say where a
+ * damaged record sits), transparently from .gz (zlib) and .zst (libzstd)
+ * archives as well. BPF filters are compiled and run by libpcap
+ * (pcap_open_dead + pcap_compile + pcap_offline_filter, one program per link
+ * type met).
+ *
+ * cf_capture_next() hands out one frame at a time with its link type (pcapng
+ * files may mix interfaces of different link types) and a microsecond
+ * timestamp (nanosecond files are truncated to microseconds).
+ */
+#ifndef CF_CAPTURE_CAPTURE_H
+#define CF_CAPTURE_CAPTURE_H
+
+#include <stdint.h>
+
+typedef struct cf_capture cf_capture;
+
+typedef struct cf_frame {
+    const uint8_t *data;
+    uint32_t cap_len;
+    uint32_t wire_len;
+    int64_t ts_us;
+    int linktype;
+} cf_frame;
+
+/* Opens a capture. filter (may be NULL) is a BPF expression in libpcap
+ * syntax, applied to every frame. Returns NULL with a one-line message
+ * ("FILE: what is wrong") in err. */
+cf_capture *cf_capture_open(const char *path, const char *filter, char *err, size_t errlen);
+
+/* 1: *f holds the next frame (valid until the next call); 0: end of file;
+ * -1: the file is damaged from here on, message in err (frames before it
+ * were delivered). */
+int cf_capture_next(cf_capture *c, cf_frame *f, char *err, size_t errlen);
+
+/* Bytes of the (decompressed) capture consumed so far, for progress. */
+uint64_t cf_capture_offset(const cf_capture *c);
+
+void cf_capture_close(cf_capture *c);
+
+/* STEM of a capture path: file name without directory, capture
+ * (.pcap, .pcapng, .cap, .dmp) and compression (.gz, .zst) extensions. */
+void cf_capture_stem(const char *path, char *stem, size_t len);
+
+#endif

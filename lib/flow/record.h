@@ -1,0 +1,75 @@
+/* A custom flow record (SPEC §2) and the assembler that builds them from
+ * decoded packets (SPEC §1). */
+#ifndef CF_FLOW_RECORD_H
+#define CF_FLOW_RECORD_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "decode/packet.h"
+#include "flow/devices.h"
+
+/* The two record variants; one assembler builds both from one pass, sharing
+ * attribution (device lookup) and fragment tracking. The unidirectional
+ * variant sees only device -> remote packets (SPEC §2). */
+enum { CF_VARIANT_BI = 1, CF_VARIANT_UNI = 2 };
+
+typedef enum { CF_SIZE_WIRE, CF_SIZE_IP, CF_SIZE_TRANSPORT, CF_SIZE_PAYLOAD } cf_size_mode;
+
+typedef struct cf_record {
+    const char *device; /* label, interned: valid while the assembler lives */
+    int64_t first_seen; /* µs */
+    cf_addr device_ip;
+    cf_addr remote_ip; /* the real address; anonymised when written */
+    uint8_t protocol;
+    uint16_t device_port, remote_port;
+    int64_t total_bytes;
+    int64_t total_packets;
+    uint32_t n; /* packets kept: min(total_packets, i) */
+    int64_t *offset_us;   /* [i] */
+    int32_t *size;        /* [i] */
+    int8_t *direction;    /* [i] */
+    uint8_t **payload;    /* [i], each payload_len[k] bytes */
+    uint32_t *payload_len;
+    uint64_t seq; /* creation order, tie-break for equal first_seen */
+} cf_record;
+
+typedef struct cf_assembler_options {
+    uint32_t packets;       /* i */
+    uint32_t payload_bytes; /* j */
+    int64_t lifetime_us;    /* L */
+    cf_size_mode size_mode;
+    int variants;           /* CF_VARIANT_BI | CF_VARIANT_UNI */
+    size_t max_flows;       /* cap on open records (0: no cap) */
+} cf_assembler_options;
+
+/* Called for each finished record of a variant, in first_seen order per
+ * variant (ties by creation order). The record is only valid during the
+ * call. Non-zero return stops the assembly (cf_assembler_add then returns
+ * that value). */
+typedef int (*cf_record_sink)(void *ctx, int variant, const cf_record *r);
+
+typedef struct cf_assembler cf_assembler;
+
+typedef struct cf_variant_stats {
+    uint64_t records;      /* records emitted */
+    uint64_t early_closed; /* records closed early by max_flows */
+    uint64_t max_open;     /* peak of open records */
+} cf_variant_stats;
+
+typedef struct cf_assembler_stats {
+    uint64_t packets_in;         /* packets offered */
+    uint64_t packets_attributed; /* packets that went into at least one record */
+    uint64_t packets_no_device;  /* neither endpoint is a device */
+    cf_variant_stats bi, uni;
+} cf_assembler_stats;
+
+cf_assembler *cf_assembler_new(const cf_assembler_options *o, const cf_devices *devices,
+                               const cf_localnets *local, cf_record_sink sink, void *ctx);
+/* Offers one decoded packet. Returns 0, or the sink's non-zero value. */
+int cf_assembler_add(cf_assembler *a, const cf_packet *p);
+/* Closes every open record (end of capture), emitting them in order. */
+int cf_assembler_finish(cf_assembler *a);
+const cf_assembler_stats *cf_assembler_stats_get(const cf_assembler *a);
+void cf_assembler_free(cf_assembler *a);
+
+#endif
