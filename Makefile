@@ -61,8 +61,8 @@ $(BUILD)/bench/%: $(BUILD)/obj/bench/%.o $(BUILD)/libcustomflow.a
 
 # Sample conversion: the README's first command ends here.
 sample: all
-	$(BUILD)/cf-gencap --preset sample -o $(BUILD)/sample.pcap
-	$(BUILD)/customflow -o flows $(BUILD)/sample.pcap
+	$(BUILD)/cf-gencap --preset sample -o $(BUILD)/sample.pcap --devices-out $(BUILD)/sample-devices.txt
+	$(BUILD)/customflow -d $(BUILD)/sample-devices.txt -o flows $(BUILD)/sample.pcap
 
 test: all
 	tests/run.sh $(BUILD)
@@ -78,3 +78,17 @@ clean:
 
 .PHONY: all sample test format format-check clean
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+
+# libFuzzer harnesses (clang): build/fuzz/fuzz_*. `make fuzz-smoke` runs each
+# for FUZZ_SECONDS seeded from the shared captures; see README "Fuzzing".
+FUZZ_SRC := $(wildcard fuzz/fuzz_*.c)
+FUZZ_BIN := $(FUZZ_SRC:fuzz/%.c=build/fuzz/%)
+FUZZ_FLAGS = -std=c11 -D_GNU_SOURCE -Ilib -g -O1 -fsanitize=fuzzer,address,undefined
+FUZZ_SECONDS ?= 60
+fuzz: $(FUZZ_BIN)
+build/fuzz/%: fuzz/%.c $(LIB_SRC)
+	@mkdir -p $(@D)
+	clang $(FUZZ_FLAGS) $< $(LIB_SRC) $(LDLIBS) -o $@
+fuzz-smoke: fuzz
+	fuzz/smoke.sh $(FUZZ_SECONDS)
+.PHONY: fuzz fuzz-smoke

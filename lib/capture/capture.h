@@ -12,6 +12,7 @@
 #ifndef CF_CAPTURE_CAPTURE_H
 #define CF_CAPTURE_CAPTURE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 typedef struct cf_capture cf_capture;
@@ -39,8 +40,27 @@ uint64_t cf_capture_offset(const cf_capture *c);
 
 void cf_capture_close(cf_capture *c);
 
+/* Checks that a BPF expression compiles (against Ethernet), so that a bad
+ * --filter is a usage error before any work. 0, or -1 with a message. */
+int cf_capture_check_filter(const char *filter, char *err, size_t errlen);
+
+/* Added. Timestamps are clamped to +-CF_CAPTURE_TS_MAX (9999-12-31
+ * 23:59:59.999999 UTC, the last instant most Parquet readers can show):
+ * pcapng allows 64-bit timestamps far beyond it. */
+#define CF_CAPTURE_TS_MAX INT64_C(253402300799999999)
+
+/* Added. Frames dropped by the filter so far. */
+uint64_t cf_capture_filtered(const cf_capture *c);
+
+/* Added. A non-fatal note about the input (e.g. the filter cannot be
+ * compiled for a link type met mid-file, whose frames are then dropped),
+ * or NULL. */
+const char *cf_capture_warning(const cf_capture *c);
+
 /* STEM of a capture path: file name without directory, capture
- * (.pcap, .pcapng, .cap, .dmp) and compression (.gz, .zst) extensions. */
+ * (.pcap, .pcapng, .cap, .dmp) and compression (.gz, .zst, .zstd) extensions,
+ * one of each, compression first, ASCII case-insensitive; a name that is
+ * nothing but an extension (".pcap") is kept whole. */
 void cf_capture_stem(const char *path, char *stem, size_t len);
 
 #endif

@@ -23,10 +23,12 @@ typedef enum {
     CF_SKIP_LINKTYPE,      /* link type not supported */
     CF_SKIP_LINK_SHORT,    /* link-layer header cut short */
     CF_SKIP_NOT_IP,        /* ARP, LLDP, EAPOL, 802.3/LLC, non-IP tunnels, ... */
-    CF_SKIP_IP_SHORT,      /* IP header cut short by the capture */
+    CF_SKIP_IP_SHORT,      /* IP header (IPv4 options, IPv6 extension headers included)
+                              cut short by the capture */
     CF_SKIP_IP_VERSION,    /* IP version does not match the link type/ethertype */
-    CF_SKIP_IP_HEADER_LEN, /* IPv4 IHL < 5, or options past the captured data */
-    CF_SKIP_IP_LENGTH,     /* IP length shorter than its header */
+    CF_SKIP_IP_HEADER_LEN, /* IPv4 IHL < 5 */
+    CF_SKIP_IP_LENGTH,     /* IP length shorter than its header (IPv6: than the
+                              extension headers it declares) */
     CF_SKIP__COUNT
 } cf_skip_reason;
 
@@ -41,10 +43,11 @@ typedef struct cf_packet {
     uint8_t src_mac[6], dst_mac[6];
 
     cf_addr src, dst;
-    uint8_t protocol; /* after IPv6 extension headers */
+    uint8_t protocol;            /* after IPv6 extension headers */
     uint16_t src_port, dst_port; /* 0 where the protocol has none or not captured */
 
-    /* Fragments: is_fragment for any fragment; frag_offset in bytes;
+    /* Fragments: is_fragment for any fragment (not for an IPv6 atomic
+     * fragment, offset 0 without M: RFC 6946); frag_offset in bytes;
      * frag_id is the IPv4 identification or IPv6 fragment header id.
      * A non-first fragment (frag_offset > 0) has ports 0 here and its
      * payload is all its data. */

@@ -30,4 +30,23 @@ size_t cf_devices_count(const cf_devices *d);
 int cf_devices_match(const cf_devices *d, const cf_localnets *local, const uint8_t *mac,
                      const cf_addr *ip, char *label, size_t label_len);
 
+/* The decision of cf_devices_match without formatting: returns 1 for a
+ * device and sets *name to its listed name, or to NULL when the entry has
+ * none or there is no list (the caller labels it by MAC, else IP). Names
+ * are valid while d lives; they are never truncated. */
+int cf_devices_lookup(const cf_devices *d, const cf_localnets *local, const uint8_t *mac,
+                      const cf_addr *ip, const char **name);
+
+/* Line format details (SPEC §4), for the documentation:
+ * - '#' starts a comment anywhere in a line; CR, like space, tab and comma,
+ *   is a separator; a NUL byte counts as a space.
+ * - The address is the first separator-delimited token that parses as a
+ *   MAC (':' or '-', any case), an IP address or a CIDR block.
+ * - The name is the text before it with separators trimmed from both ends;
+ *   when that is empty, all the text after it likewise trimmed (so
+ *   "44:65:0d:56:cc:d3,Amazon Echo,Wireless" is named "Amazon Echo,Wireless":
+ *   columns after the address are not split). Bytes that are not valid
+ *   UTF-8 become U+FFFD.
+ * - cf_devices_count counts every entry line, duplicates included. */
+
 #endif

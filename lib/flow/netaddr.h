@@ -29,6 +29,14 @@ int cf_is_unspecified(const cf_addr *a);
  * address gets 32/128 bits. Returns 0 or -1. */
 int cf_prefix_parse(const char *text, cf_prefix *out);
 int cf_prefix_contains(const cf_prefix *p, const cf_addr *a);
+/* The same on text of explicit length (no NUL needed), and the parts it is
+ * made of: a dotted quad (no leading zeros), RFC 4291 §2.2 IPv6 text, and a
+ * MAC "aa:bb:cc:dd:ee:ff" / "aa-bb-cc-dd-ee-ff" (any case, one separator
+ * kind). Each returns 0 or -1. */
+int cf_prefix_parse_n(const char *text, size_t len, cf_prefix *out);
+int cf_ipv4_parse_n(const char *s, size_t len, uint8_t out[4]);
+int cf_ipv6_parse_n(const char *s, size_t len, uint8_t out[16]);
+int cf_mac_parse_n(const char *s, size_t len, uint8_t out[6]);
 
 /* Dotted quad or RFC 5952 IPv6 text; out needs 46 bytes. Returns out. */
 char *cf_addr_format(const cf_addr *a, char *out);

@@ -8,12 +8,11 @@
 #include "decode/packet.h"
 #include "flow/devices.h"
 
-/* The two record variants; one assembler builds both from one pass, sharing
- * attribution (device lookup) and fragment tracking. The unidirectional
- * variant sees only device -> remote packets (SPEC §2). */
-enum { CF_VARIANT_BI = 1, CF_VARIANT_UNI = 2 };
-
-typedef enum { CF_SIZE_WIRE, CF_SIZE_IP, CF_SIZE_TRANSPORT, CF_SIZE_PAYLOAD } cf_size_mode;
+/* CF_VARIANT_BI/UNI and cf_size_mode come from the public header. One
+ * assembler builds both variants from one pass, sharing attribution (device
+ * lookup) and fragment tracking. The unidirectional variant sees only
+ * device -> remote packets (SPEC §2). */
+#include "customflow.h"
 
 typedef struct cf_record {
     const char *device; /* label, interned: valid while the assembler lives */
@@ -24,11 +23,11 @@ typedef struct cf_record {
     uint16_t device_port, remote_port;
     int64_t total_bytes;
     int64_t total_packets;
-    uint32_t n; /* packets kept: min(total_packets, i) */
-    int64_t *offset_us;   /* [i] */
-    int32_t *size;        /* [i] */
-    int8_t *direction;    /* [i] */
-    uint8_t **payload;    /* [i], each payload_len[k] bytes */
+    uint32_t n;         /* packets kept: min(total_packets, i) */
+    int64_t *offset_us; /* [i] */
+    int32_t *size;      /* [i] */
+    int8_t *direction;  /* [i] */
+    uint8_t **payload;  /* [i], each payload_len[k] bytes */
     uint32_t *payload_len;
     uint64_t seq; /* creation order, tie-break for equal first_seen */
 } cf_record;
@@ -38,8 +37,20 @@ typedef struct cf_assembler_options {
     uint32_t payload_bytes; /* j */
     int64_t lifetime_us;    /* L */
     cf_size_mode size_mode;
-    int variants;           /* CF_VARIANT_BI | CF_VARIANT_UNI */
-    size_t max_flows;       /* cap on open records (0: no cap) */
+    int variants;     /* CF_VARIANT_BI | CF_VARIANT_UNI */
+    size_t max_flows; /* cap on open records (0: no cap) */
+    /* G, how far back in time a later packet may go and still be placed
+     * as an unbounded-memory assembler would place it. Records are emitted
+     * before cf_assembler_finish once no packet within G of the newest
+     * timestamp can change them: an open record whose first_seen + L <=
+     * newest - G is closed (it can take no packet at or after newest - G),
+     * and a closed record is emitted once its first_seen <= newest - G and
+     * it precedes every open record. 0 means G = L; < 0 keeps every record
+     * until finish (exact for any capture, memory grows with it). A capture
+     * whose clock jumps back by more than G may therefore split a record an
+     * unbounded assembler would keep whole, and may give records out of
+     * first_seen order (counted in out_of_order). */
+    int64_t hold_us;
 } cf_assembler_options;
 
 /* Called for each finished record of a variant, in first_seen order per
@@ -54,6 +65,8 @@ typedef struct cf_variant_stats {
     uint64_t records;      /* records emitted */
     uint64_t early_closed; /* records closed early by max_flows */
     uint64_t max_open;     /* peak of open records */
+    uint64_t out_of_order; /* records emitted before an already emitted
+                              one (clock jumped back by more than G) */
 } cf_variant_stats;
 
 typedef struct cf_assembler_stats {

@@ -42,7 +42,8 @@ typedef enum {
     PQ_ENC_DELTA,      /* DELTA_BINARY_PACKED (INT32/INT64 only) */
 } pq_encoding_hint;
 
-typedef enum { PQ_CODEC_UNCOMPRESSED, PQ_CODEC_SNAPPY, PQ_CODEC_GZIP, PQ_CODEC_ZSTD } pq_codec;
+/* ZSTD is 0 so that a zeroed pq_options gets the default codec. */
+typedef enum { PQ_CODEC_ZSTD, PQ_CODEC_SNAPPY, PQ_CODEC_GZIP, PQ_CODEC_UNCOMPRESSED } pq_codec;
 
 typedef struct pq_column_spec {
     const char *name;

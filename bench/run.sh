@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# The benchmark suite: on one machine, in one run, times every contender on
+# the same captures with hyperfine (warm page cache, medians) and measures
+# peak memory with /usr/bin/time -v. Prints a markdown table; ratios are
+# against the bare libpcap loop measured in the same run.
+#
+#   bench/run.sh [--tiny] [--runs N] [--out FILE]
+#
+# --tiny: small captures and 2 runs, to prove the script works (CI).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+TINY=0 RUNS=5 OUT=
+while [ $# -gt 0 ]; do
+    case $1 in
+    --tiny) TINY=1; RUNS=2 ;;
+    --runs) RUNS=$2; shift ;;
+    --out) OUT=$2; shift ;;
+    *) echo "usage: bench/run.sh [--tiny] [--runs N] [--out FILE]" >&2; exit 2 ;;
+    esac
+    shift
+done
+B=build
+W=$(mktemp -d /tmp/cf-bench.XXXXXX)
+trap 'rm -rf "$W"' EXIT
+
+need=()
+for p in hyperfine time nfdump argus-server libndpi-bin wireshark-common; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || need+=("$p")
+done
+if [ ${#need[@]} -gt 0 ]; then
+    echo "bench: installing ${need[*]}" >&2
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+make -s -j2 all >/dev/null
+
+# Captures
+if [ "$TINY" = 1 ]; then
+    "$B/cf-gencap" --preset iot-day --max-bytes 5000000 -o "$W/iot-day.pcap" --devices-out "$W/dev.txt"
+    "$B/cf-gencap" --preset flood --max-packets 50000 -o "$W/flow-heavy.pcap"
+else
+    "$B/cf-gencap" --preset iot-day --max-bytes 1000000000 -o "$W/iot-day.pcap" --devices-out "$W/dev.txt"
+    "$B/cf-gencap" --preset flood --max-packets 2000000 -o "$W/flow-heavy.pcap"
+fi
+caps=("$W/iot-day.pcap" "$W/flow-heavy.pcap")
+SH=../shared/pcaps/iot
+if [ -d "$SH" ] && command -v mergecap >/dev/null; then
+    mergecap -F pcap -w "$W/real.pcap" "$SH"/unsw/*.pcap "$SH"/fit-iot-dataset/*.pcap \
+        "$SH"/iot-lifecycle/*.pcap "$SH"/moniotr/*.pcap 2>/dev/null && caps+=("$W/real.pcap")
+else
+    echo "bench: ../shared absent, no real capture" >&2
+fi
+
+# Contenders: name and command (CAP is replaced by the capture path).
+names=(floor-cat floor-libpcap customflow-both customflow-bi customflow-wide nfpcapd argus ndpiReader)
+cmds=(
+    "cat CAP > /dev/null"
+    "$B/bench/pcap_floor CAP"
+    "$B/customflow -q -o $W/o1 CAP"
+    "$B/customflow -q --variant bidirectional -o $W/o2 CAP"
+    "$B/customflow -q --layout wide -o $W/o3 CAP"
+    "rm -rf $W/nf && mkdir -p $W/nf && nfpcapd -r CAP -l $W/nf"
+    "argus -r CAP -w $W/argus.out"
+    "ndpiReader -i CAP -q"
+)
+
+row() { printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "$@"; }
+{
+    echo "## Run of $(date -u +%Y-%m-%dT%H:%MZ)"
+    echo
+    echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(free -g | awk '/Mem:/{print $2}') GiB."
+    echo "Command: \`bench/run.sh $([ "$TINY" = 1 ] && echo --tiny)\` ($RUNS runs after a warm-up, medians)."
+} >"$W/report.md"
+for cap in "${caps[@]}"; do
+    cname=$(basename "$cap" .pcap)
+    size=$(stat -c %s "$cap")
+    pkts=$("$B/bench/pcap_floor" "$cap" | cut -d' ' -f1)
+    "$B/customflow" -q -o "$W/rec" "$cap"
+    recs=$(node tests/readers/query.mjs "SELECT count(*) FROM read_parquet('$W/rec/*/$cname.parquet')" 2>/dev/null || echo 0)
+    {
+        echo
+        echo "### $cname: $((size / 1000000)) MB, $pkts packets, $recs records (both variants)"
+        echo
+        row contender "median s" "packets/s" "MB/s" "records/s" "peak RSS MB" "x floor-libpcap" "x customflow-both"
+        row --- --- --- --- --- --- --- ---
+    } >>"$W/report.md"
+    declare -A med=()
+    for k in "${!names[@]}"; do
+        n=${names[$k]} c=${cmds[$k]//CAP/$cap}
+        if ! bash -c "$c" >/dev/null 2>&1; then
+            echo "bench: $n failed on $cname" >&2
+            med[$n]=
+            continue
+        fi
+        hyperfine -N --style none --warmup 1 --runs "$RUNS" --export-json "$W/h.json" \
+            --shell=bash "$c" >/dev/null 2>&1 || true
+        med[$n]=$(node -e "const j=require('$W/h.json');console.log(j.results[0].median.toFixed(4))" 2>/dev/null || echo)
+        /usr/bin/time -v bash -c "$c" >/dev/null 2>"$W/time.txt" || true
+        rss[$k]=$(awk -F: '/Maximum resident/{printf "%.1f", $2/1024}' "$W/time.txt")
+    done
+    for k in "${!names[@]}"; do
+        n=${names[$k]} m=${med[${names[$k]}]:-}
+        if [ -z "$m" ]; then row "$n" failed - - - - - -; continue; fi
+        row "$n" "$m" \
+            "$(awk -v p="$pkts" -v m="$m" 'BEGIN{printf "%.0f", p/m}')" \
+            "$(awk -v s="$size" -v m="$m" 'BEGIN{printf "%.1f", s/1e6/m}')" \
+            "$(awk -v r="$recs" -v m="$m" 'BEGIN{printf "%.0f", r/m}')" \
+            "${rss[$k]:-?}" \
+            "$(awk -v a="$m" -v b="${med[floor-libpcap]:-0}" 'BEGIN{if(b>0)printf "%.2f", a/b; else print "-"}')" \
+            "$(awk -v a="$m" -v b="${med[customflow-both]:-0}" 'BEGIN{if(b>0)printf "%.2f", a/b; else print "-"}')" \
+            >>"$W/report.md"
+    done
+    unset med
+done
+cat "$W/report.md"
+[ -n "$OUT" ] && cat "$W/report.md" >>"$OUT"
+exit 0

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Runs every libFuzzer harness for SECONDS (default 60), seeded from the
+# shared captures when present, and reports one pass/fail per harness. A
+# crash leaves its reproducer in build/fuzz/artifacts/.
+set -u
+cd "$(dirname "$0")/.."
+. tests/lib.sh
+secs=${1:-60}
+corp=build/fuzz/corpus
+art=build/fuzz/artifacts
+mkdir -p "$corp"/{capture,pipeline,devices,decode} "$art"
+if [ -n "$SHARED_DIR" ] && [ -d "$SHARED_DIR/pcaps" ]; then
+    find "$SHARED_DIR/pcaps" -type f -size -64k \( -name '*.pcap*' -o -name '*.cap' -o -name '*.snoop' \) \
+        -exec cp -t "$corp/capture" {} + 2>/dev/null
+    cp "$corp"/capture/* "$corp/pipeline/" 2>/dev/null
+    cp "$SHARED_DIR"/pcaps/docs/* "$corp/devices/" 2>/dev/null
+else
+    echo "note: ../shared absent; fuzzing from the synthetic sample only"
+fi
+[ -f build/sample.pcap ] && cp build/sample.pcap "$corp/capture/" && cp build/sample.pcap "$corp/pipeline/"
+[ -f build/sample-devices.txt ] && cp build/sample-devices.txt "$corp/devices/"
+for h in capture pipeline devices decode; do
+    bin=build/fuzz/fuzz_$h
+    if [ ! -x "$bin" ]; then fail "$bin not built"; continue; fi
+    log=build/fuzz/$h.log
+    if "$bin" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -max_len=262144 \
+        -artifact_prefix="$art/$h-" "$corp/$h" >"$log" 2>&1; then
+        echo "fuzz_$h: $(grep -E '^#[0-9]+.*(DONE|pulse)' "$log" | tail -1)"
+        pass
+    else
+        fail "fuzz_$h found a problem: $(grep -m1 -E 'ERROR|SUMMARY' "$log")"
+        tail -40 "$log"
+    fi
+done
+finish

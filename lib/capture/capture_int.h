@@ -1,0 +1,107 @@
+/* Private state of a cf_capture, shared by capture.c and the two readers. */
+#ifndef CF_CAPTURE_CAPTURE_INT_H
+#define CF_CAPTURE_CAPTURE_INT_H
+
+#include "capture/capture.h"
+#include "capture/instream.h"
+
+#include <stddef.h>
+#include <stdio.h>
+#include <stdint.h>
+#include <string.h>
+
+/* A pcap record's captured length above max(snaplen, 256 KiB) is damage;
+ * no record or block may exceed 256 MiB whatever the header says. */
+#define CF_PCAP_MIN_MAXCAP 262144u
+#define CF_MAX_BLOCK (256u * 1024 * 1024)
+#define CF_MAX_IFACES 65536u
+
+/* How an interface's timestamp units become microseconds. */
+typedef struct cf_iface {
+    int linktype;
+    uint32_t snaplen;
+    uint64_t units; /* timestamp units per second */
+    uint64_t div;   /* units % 1e6 == 0: us = ts / div */
+    uint64_t mul;   /* 1e6 % units == 0: us = ts * mul */
+    int64_t off_us; /* if_tsoffset in microseconds */
+} cf_iface;
+
+typedef struct cf_bpf_prog cf_bpf_prog;
+
+struct cf_capture {
+    cf_in in;
+    char *path;
+    int format; /* 1 pcap, 2 pcapng */
+    int swap;   /* file byte order differs from the host's */
+    /* pcap */
+    int nsec;
+    int linktype;
+    uint32_t snaplen, maxcap;
+    /* pcapng */
+    cf_iface *ifaces;
+    uint32_t n_ifaces, cap_ifaces;
+    int64_t last_ts;
+    /* filter */
+    char *filter;
+    cf_bpf_prog *progs;
+    int n_progs;
+    int last_prog; /* index of the program used for the previous frame */
+    uint64_t filtered;
+    char warning[512];
+};
+
+static inline uint16_t cf_rd16(const uint8_t *p, int swap)
+{
+    uint16_t v;
+    memcpy(&v, p, 2);
+    return swap ? __builtin_bswap16(v) : v;
+}
+static inline uint32_t cf_rd32(const uint8_t *p, int swap)
+{
+    uint32_t v;
+    memcpy(&v, p, 4);
+    return swap ? __builtin_bswap32(v) : v;
+}
+static inline uint64_t cf_rd64(const uint8_t *p, int swap)
+{
+    uint64_t v;
+    memcpy(&v, p, 8);
+    return swap ? __builtin_bswap64(v) : v;
+}
+
+/* Host is big endian? */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#define CF_HOST_BE 1
+#else
+#define CF_HOST_BE 0
+#endif
+
+static inline void cf_cap_copy(char *err, size_t errlen, const char *msg)
+{
+    if (err && errlen)
+        snprintf(err, errlen, "%s", msg);
+}
+
+void cf_cap_err(const cf_capture *c, char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* Readers: open parses the file header (the stream sits at its start). */
+int cf_pcap_open(cf_capture *c, char *err, size_t errlen);
+int cf_pcap_next(cf_capture *c, cf_frame *f, char *err, size_t errlen);
+int cf_pcapng_open(cf_capture *c, char *err, size_t errlen);
+int cf_pcapng_next(cf_capture *c, cf_frame *f, char *err, size_t errlen);
+/* Link type of the first interface of a pcapng file if its first IDB
+ * follows the SHB, else -1 (does not consume anything). */
+int cf_pcapng_first_linktype(cf_capture *c);
+
+/* Clamps a microsecond timestamp to [-CF_CAPTURE_TS_MAX, CF_CAPTURE_TS_MAX]. */
+static inline int64_t cf_ts_clamp(__int128 us)
+{
+    if (us > CF_CAPTURE_TS_MAX)
+        return CF_CAPTURE_TS_MAX;
+    if (us < -CF_CAPTURE_TS_MAX)
+        return -CF_CAPTURE_TS_MAX;
+    return (int64_t)us;
+}
+
+#endif

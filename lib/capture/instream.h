@@ -1,0 +1,83 @@
+/* Buffered input of a capture file: plain (mmap, or read() for pipes),
+ * gzip (zlib, concatenated members) or zstd (libzstd streaming), chosen by
+ * the file's first bytes. Private to lib/capture.
+ *
+ * The readers ask for N contiguous bytes at the current position with
+ * cf_in_need(), look at them through cf_in_ptr() and consume them with
+ * cf_in_skip(). Pointers stay valid until the next cf_in_need().
+ */
+#ifndef CF_CAPTURE_INSTREAM_H
+#define CF_CAPTURE_INSTREAM_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <zlib.h>
+#include <zstd.h>
+
+/* Largest single request (one pcapng block / pcap record and its header). */
+#define CF_IN_MAX_NEED ((size_t)256 * 1024 * 1024 + 64)
+
+enum { CF_IN_MMAP, CF_IN_READ, CF_IN_GZIP, CF_IN_ZSTD };
+
+typedef struct cf_in {
+    const uint8_t *buf; /* window: valid bytes are buf[pos..end) */
+    size_t pos, end;
+    uint64_t base; /* stream offset of buf[0] */
+    int kind;
+    int fd;
+    const char *name; /* for messages (not owned) */
+    uint8_t *map;     /* whole file when mmapped */
+    size_t maplen;
+    uint8_t *own; /* owned window (read / decompressed) */
+    size_t cap;
+    /* compressed source: either the mapping or inbuf filled by read() */
+    uint8_t *inbuf;
+    size_t inbuf_cap;
+    const uint8_t *src;
+    size_t src_len, src_pos; /* current source chunk */
+    uint64_t src_done;       /* compressed bytes before the current chunk */
+    int src_eof;
+    z_stream z;
+    int z_init, z_member_done;
+    ZSTD_DStream *zs;
+    size_t zs_last;
+    int eof;    /* no more bytes will come */
+    int failed; /* decompression or read error, message in msg */
+    char msg[320];
+} cf_in;
+
+/* Opens path; 0 on success, -1 with "PATH: message" in err. An empty file
+ * (or an empty decompressed stream) is an error. */
+int cf_in_open(cf_in *s, const char *path, char *err, size_t errlen);
+void cf_in_close(cf_in *s);
+
+/* Slow path of cf_in_need. */
+int cf_in_fill(cf_in *s, size_t n);
+
+/* 1: n bytes are available at cf_in_ptr(); 0: the stream ends before
+ * (cf_in_avail() bytes left); -1: read/decompression error (s->msg). */
+static inline int cf_in_need(cf_in *s, size_t n)
+{
+    if (s->end - s->pos >= n)
+        return 1;
+    return cf_in_fill(s, n);
+}
+static inline const uint8_t *cf_in_ptr(const cf_in *s)
+{
+    return s->buf + s->pos;
+}
+static inline size_t cf_in_avail(const cf_in *s)
+{
+    return s->end - s->pos;
+}
+static inline void cf_in_skip(cf_in *s, size_t n)
+{
+    s->pos += n;
+}
+static inline uint64_t cf_in_offset(const cf_in *s)
+{
+    return s->base + s->pos;
+}
+const char *cf_in_kind_name(const cf_in *s);
+
+#endif

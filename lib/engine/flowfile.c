@@ -1,0 +1,281 @@
+/* Record rows in Parquet. The nested layout (SPEC §2) keeps the per-packet
+ * fields as lists; remote addresses are anonymised here, at write time, so
+ * that the flow key itself always holds the real address (SPEC §1). */
+#include "engine/flowfile.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "parquet/pq_writer.h"
+
+enum {
+    COL_DEVICE,
+    COL_FIRST_SEEN,
+    COL_REMOTE_IP,
+    COL_PROTOCOL,
+    COL_DEVICE_PORT,
+    COL_REMOTE_PORT,
+    COL_TOTAL_BYTES,
+    COL_TOTAL_PACKETS,
+    COL_OFFSET,
+    COL_SIZE,
+    COL_DIRECTION,
+    COL_PAYLOAD,
+    NESTED_COLS
+};
+
+static const pq_column_spec nested_schema[NESTED_COLS] = {
+    {"device", PQ_BYTE_ARRAY, PQ_LOGICAL_STRING, 0, 0, PQ_REQUIRED, PQ_ENC_DICTIONARY},
+    {"first_seen", PQ_INT64, PQ_LOGICAL_TIMESTAMP_MICROS, 0, 0, PQ_REQUIRED, PQ_ENC_DELTA},
+    {"remote_ip", PQ_BYTE_ARRAY, PQ_LOGICAL_STRING, 0, 0, PQ_REQUIRED, PQ_ENC_DICTIONARY},
+    {"protocol", PQ_INT32, PQ_LOGICAL_INT, 8, 0, PQ_REQUIRED, PQ_ENC_DICTIONARY},
+    {"device_port", PQ_INT32, PQ_LOGICAL_INT, 16, 0, PQ_REQUIRED, PQ_ENC_DICTIONARY},
+    {"remote_port", PQ_INT32, PQ_LOGICAL_INT, 16, 0, PQ_REQUIRED, PQ_ENC_DICTIONARY},
+    {"total_bytes", PQ_INT64, PQ_LOGICAL_NONE, 0, 0, PQ_REQUIRED, PQ_ENC_PLAIN},
+    {"total_packets", PQ_INT64, PQ_LOGICAL_NONE, 0, 0, PQ_REQUIRED, PQ_ENC_PLAIN},
+    {"pkt_offset_us", PQ_INT64, PQ_LOGICAL_NONE, 0, 0, PQ_LIST, PQ_ENC_PLAIN},
+    {"pkt_size", PQ_INT32, PQ_LOGICAL_NONE, 0, 0, PQ_LIST, PQ_ENC_PLAIN},
+    {"pkt_direction", PQ_INT32, PQ_LOGICAL_INT, 8, 1, PQ_LIST, PQ_ENC_PLAIN},
+    {"pkt_payload", PQ_BYTE_ARRAY, PQ_LOGICAL_NONE, 0, 0, PQ_LIST, PQ_ENC_PLAIN},
+};
+
+struct cf_flowfile {
+    pq_writer *w;
+    cf_config cfg;
+    int32_t *dir32; /* directions widened to INT32 storage */
+    /* Wide layout: the schema built for this file's i and B, its column
+     * names, and one row of payload cells. */
+    pq_column_spec *wide;
+    char *wide_names;
+    size_t wide_cols;
+    int32_t *cells;
+};
+
+/* Wide layout (SPEC §6): 8 key columns, then P00_TO.., P00_PS.., P00_D..
+ * (i each), then B payload cells C_000... Absent packets are -1. */
+enum { WIDE_KEY_COLS = 8 };
+static const char *const wide_key_names[WIDE_KEY_COLS] = {
+    "Device", "FirstSeen", "RemIP", "Proto", "DevPort", "RemPort", "TotalFlowSize", "PacketCount"};
+
+/* PREFIX, v zero-padded to width digits, SUFFIX: "P03_TO", "C_0042". */
+static void cell_name(char *out, size_t len, const char *prefix, unsigned v, int width,
+                      const char *suffix)
+{
+    char digits[16];
+    int n = 0;
+    do {
+        digits[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v && n < 15);
+    while (n < width && n < 15)
+        digits[n++] = '0';
+    size_t pos = 0;
+    for (const char *p = prefix; *p && pos + 1 < len; p++)
+        out[pos++] = *p;
+    while (n > 0 && pos + 1 < len)
+        out[pos++] = digits[--n];
+    for (const char *p = suffix; *p && pos + 1 < len; p++)
+        out[pos++] = *p;
+    out[pos] = 0;
+}
+
+static int build_wide_schema(cf_flowfile *f)
+{
+    uint32_t i = f->cfg.packets, b = f->cfg.payload_cells;
+    size_t n = WIDE_KEY_COLS + 3 * (size_t)i + b;
+    f->wide = calloc(n, sizeof *f->wide);
+    f->wide_names = calloc(n, 32);
+    f->cells = calloc(b ? b : 1, sizeof *f->cells);
+    if (!f->wide || !f->wide_names || !f->cells)
+        return -1;
+    f->wide_cols = n;
+    int pw = 2, cw = 3; /* zero-padded to at least 2 (P) and 3 (C) digits */
+    for (uint32_t v = i ? i - 1 : 0; v >= 100; v /= 10)
+        pw++;
+    for (uint32_t v = b ? b - 1 : 0; v >= 1000; v /= 10)
+        cw++;
+    for (size_t k = 0; k < n; k++) {
+        pq_column_spec *c = &f->wide[k];
+        char *name = f->wide_names + 32 * k;
+        c->name = name;
+        c->repetition = PQ_REQUIRED;
+        c->encoding = PQ_ENC_PLAIN;
+        if (k < WIDE_KEY_COLS) {
+            *c = nested_schema[k];
+            c->name = wide_key_names[k];
+            continue;
+        }
+        size_t p = k - WIDE_KEY_COLS;
+        if (p < 3 * (size_t)i) {
+            static const char *const suffix[3] = {"_TO", "_PS", "_D"};
+            cell_name(name, 32, "P", (unsigned)(p % i), pw, suffix[p / i]);
+            if (p / i == 0) {
+                c->type = PQ_INT64;
+            } else {
+                c->type = PQ_INT32;
+                c->logical = PQ_LOGICAL_INT;
+                c->int_bits = p / i == 1 ? 32 : 8;
+                c->is_signed = 1;
+            }
+        } else {
+            cell_name(name, 32, "C_", (unsigned)(p - 3 * (size_t)i), cw, "");
+            c->type = PQ_INT32;
+            c->logical = PQ_LOGICAL_INT;
+            c->int_bits = 16;
+            c->is_signed = 1;
+        }
+    }
+    return 0;
+}
+
+/* The payload cells of one record: for each listed packet, -4, its bytes,
+ * -8, while at least two cells remain; bytes are cut to leave room for -8;
+ * unused cells are -1 (SPEC §6). */
+static void fill_cells(int32_t *cells, uint32_t b, const cf_record *r)
+{
+    uint32_t pos = 0;
+    for (uint32_t k = 0; k < r->n && b - pos >= 2; k++) {
+        cells[pos++] = -4;
+        uint32_t room = b - pos - 1, len = r->payload_len[k];
+        if (len > room)
+            len = room;
+        for (uint32_t m = 0; m < len; m++)
+            cells[pos++] = r->payload[k][m];
+        cells[pos++] = -8;
+    }
+    while (pos < b)
+        cells[pos++] = -1;
+}
+
+static pq_codec codec_of(cf_codec c)
+{
+    switch (c) {
+    case CF_CODEC_SNAPPY:
+        return PQ_CODEC_SNAPPY;
+    case CF_CODEC_GZIP:
+        return PQ_CODEC_GZIP;
+    case CF_CODEC_NONE:
+        return PQ_CODEC_UNCOMPRESSED;
+    default:
+        return PQ_CODEC_ZSTD;
+    }
+}
+
+static void free_flowfile(cf_flowfile *f)
+{
+    free(f->dir32);
+    free(f->wide);
+    free(f->wide_names);
+    free(f->cells);
+    free(f);
+}
+
+cf_flowfile *cf_flowfile_open(const char *path, const cf_config *cfg, char *err, size_t errlen)
+{
+    cf_flowfile *f = calloc(1, sizeof *f);
+    if (!f) {
+        snprintf(err, errlen, "%s: out of memory", path);
+        return NULL;
+    }
+    f->cfg = *cfg;
+    f->dir32 = calloc(cfg->packets ? cfg->packets : 1, sizeof *f->dir32);
+    pq_options o = {0};
+    o.codec = codec_of(cfg->codec);
+    if (!f->dir32 || (cfg->layout == CF_LAYOUT_WIDE && build_wide_schema(f) != 0)) {
+        snprintf(err, errlen, "%s: out of memory", path);
+        free_flowfile(f);
+        return NULL;
+    }
+    if (cfg->layout == CF_LAYOUT_WIDE)
+        f->w = pq_open(path, f->wide, f->wide_cols, &o, err, errlen);
+    else
+        f->w = pq_open(path, nested_schema, NESTED_COLS, &o, err, errlen);
+    if (!f->w) {
+        free_flowfile(f);
+        return NULL;
+    }
+    return f;
+}
+
+int cf_flowfile_kv(cf_flowfile *f, const char *key, const char *value)
+{
+    return pq_set_kv(f->w, key, value);
+}
+
+static int write_key_columns(pq_writer *w, const cf_record *r, const char *ip)
+{
+    int bad = 0;
+    bad |= pq_put_bytes(w, COL_DEVICE, r->device, (uint32_t)strlen(r->device));
+    bad |= pq_put_int64(w, COL_FIRST_SEEN, r->first_seen);
+    bad |= pq_put_bytes(w, COL_REMOTE_IP, ip, (uint32_t)strlen(ip));
+    bad |= pq_put_int32(w, COL_PROTOCOL, r->protocol);
+    bad |= pq_put_int32(w, COL_DEVICE_PORT, r->device_port);
+    bad |= pq_put_int32(w, COL_REMOTE_PORT, r->remote_port);
+    bad |= pq_put_int64(w, COL_TOTAL_BYTES, r->total_bytes);
+    bad |= pq_put_int64(w, COL_TOTAL_PACKETS, r->total_packets);
+    return bad;
+}
+
+static int write_wide(cf_flowfile *f, const cf_record *r, const char *ip)
+{
+    pq_writer *w = f->w;
+    uint32_t i = f->cfg.packets, b = f->cfg.payload_cells;
+    int bad = write_key_columns(w, r, ip);
+    size_t col = WIDE_KEY_COLS;
+    for (uint32_t k = 0; k < i; k++)
+        bad |= pq_put_int64(w, col++, k < r->n ? r->offset_us[k] : -1);
+    for (uint32_t k = 0; k < i; k++)
+        bad |= pq_put_int32(w, col++, k < r->n ? r->size[k] : -1);
+    for (uint32_t k = 0; k < i; k++)
+        bad |= pq_put_int32(w, col++, k < r->n ? r->direction[k] : -1);
+    fill_cells(f->cells, b, r);
+    for (uint32_t k = 0; k < b; k++)
+        bad |= pq_put_int32(w, col++, f->cells[k]);
+    if (bad)
+        return -1;
+    return pq_end_row(w);
+}
+
+int cf_flowfile_write(cf_flowfile *f, const cf_record *r, const cf_localnets *local)
+{
+    pq_writer *w = f->w;
+    char ip[64];
+    if (f->cfg.anonymize && (cf_is_local(local, &r->remote_ip) || cf_is_unspecified(&r->remote_ip)))
+        strcpy(ip, r->remote_ip.family == 6 ? "::" : "0.0.0.0");
+    else
+        cf_addr_format(&r->remote_ip, ip);
+    if (f->wide)
+        return write_wide(f, r, ip);
+    for (uint32_t k = 0; k < r->n; k++)
+        f->dir32[k] = r->direction[k];
+    int bad = write_key_columns(w, r, ip);
+    bad |= pq_put_list_int64(w, COL_OFFSET, r->offset_us, r->n);
+    bad |= pq_put_list_int32(w, COL_SIZE, r->size, r->n);
+    bad |= pq_put_list_int32(w, COL_DIRECTION, f->dir32, r->n);
+    bad |= pq_put_list_bytes(w, COL_PAYLOAD, (const uint8_t *const *)r->payload, r->payload_len,
+                             r->n);
+    if (bad)
+        return -1;
+    return pq_end_row(w);
+}
+
+int cf_flowfile_close(cf_flowfile *f, char *err, size_t errlen)
+{
+    int rc = pq_close(f->w, err, errlen);
+    free_flowfile(f);
+    return rc;
+}
+
+void cf_flowfile_abort(cf_flowfile *f)
+{
+    if (!f)
+        return;
+    pq_abort(f->w);
+    free_flowfile(f);
+}
+
+const char *cf_flowfile_error(const cf_flowfile *f)
+{
+    return pq_error(f->w);
+}

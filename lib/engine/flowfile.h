@@ -1,0 +1,22 @@
+/* One output file of custom flow records: the Parquet schema of a layout
+ * (SPEC §2 nested, §6 wide) and the mapping of a cf_record to its row. */
+#ifndef CF_ENGINE_FLOWFILE_H
+#define CF_ENGINE_FLOWFILE_H
+
+#include <stddef.h>
+#include "customflow.h"
+#include "flow/netaddr.h"
+#include "flow/record.h"
+
+typedef struct cf_flowfile cf_flowfile;
+
+/* Opens PATH (written under a temporary name until cf_flowfile_close). */
+cf_flowfile *cf_flowfile_open(const char *path, const cf_config *cfg, char *err, size_t errlen);
+/* Adds a key-value pair to the file's metadata. */
+int cf_flowfile_kv(cf_flowfile *f, const char *key, const char *value);
+int cf_flowfile_write(cf_flowfile *f, const cf_record *r, const cf_localnets *local);
+int cf_flowfile_close(cf_flowfile *f, char *err, size_t errlen);
+void cf_flowfile_abort(cf_flowfile *f);
+const char *cf_flowfile_error(const cf_flowfile *f);
+
+#endif

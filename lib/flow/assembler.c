@@ -1,0 +1,518 @@
+/* The record assembler (SPEC §1, §2, fragments of §5).
+ *
+ * Per packet: fragment ports (fragments.h), the device decision for each
+ * endpoint (a direct-mapped cache over cf_devices_lookup, labels interned
+ * once), then for each variant one hash lookup per attributed record key.
+ * Records, their packet arrays and payload buffers are recycled through a
+ * free list, so the common path does not allocate.
+ *
+ * Order: each variant keeps its open records in a min-heap by (first_seen,
+ * seq) and its closed records in another; a closed record is emitted when it
+ * precedes every open record and no later packet can start an earlier record
+ * (see hold_us in record.h). */
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "flow/flowtable.h"
+#include "flow/fragments.h"
+#include "flow/labels.h"
+#include "flow/recheap.h"
+#include "flow/record.h"
+
+typedef struct flow_key {
+    const char *label; /* interned */
+    uint8_t dev_ip[16], rem_ip[16];
+    uint16_t dev_port, rem_port;
+    uint8_t family, protocol;
+    uint8_t pad[2];
+} flow_key;
+
+typedef struct rec {
+    flow_key key; /* first: the flow table compares it */
+    uint64_t hash;
+    cf_heapnode node; /* time = first_seen */
+    int64_t total_bytes, total_packets;
+    uint32_t n;
+    int64_t *offset_us;
+    int32_t *size;
+    uint32_t *poff, *plen;
+    int8_t *direction;
+    uint8_t *pbuf;
+    size_t pused, pcap;
+    struct rec *next_free;
+} rec;
+
+#define REC_OF(nodeptr) ((rec *)((char *)(nodeptr)-offsetof(rec, node)))
+
+typedef struct variant {
+    int id; /* CF_VARIANT_BI or CF_VARIANT_UNI */
+    int on;
+    cf_ftab table;
+    cf_recheap open, closed;
+    uint64_t seq;
+    cf_variant_stats *st;
+    int have_last;
+    int64_t last_time;
+    uint64_t last_seq;
+} variant;
+
+/* Endpoint decision cache: (MAC or none, IP) -> label or not a device. */
+typedef struct ep_key {
+    uint8_t ip[16];
+    uint8_t mac[6];
+    uint8_t has_mac, family;
+} ep_key;
+
+typedef struct ep_slot {
+    ep_key key;
+    const char *label; /* NULL: not a device */
+    uint8_t valid;
+} ep_slot;
+
+#define EP_CACHE (1u << 14)
+
+struct cf_assembler {
+    cf_assembler_options o;
+    const cf_devices *devices;
+    const cf_localnets *local;
+    cf_record_sink sink;
+    void *ctx;
+    cf_assembler_stats st;
+    variant v[2]; /* [0] bidirectional, [1] unidirectional */
+    cf_fragtab frags;
+    cf_labels labels;
+    ep_slot *cache;
+    rec *free_recs;
+    uint8_t **pptr;   /* [i] payload pointers handed to the sink */
+    uint8_t empty[1]; /* payload pointer of records without payload bytes */
+    int have_ts;
+    int64_t max_ts;
+    int64_t hold;
+    int failed;
+};
+
+static int64_t sat_add(int64_t a, int64_t b)
+{
+    int64_t r;
+    if (__builtin_add_overflow(a, b, &r))
+        return b > 0 ? INT64_MAX : INT64_MIN;
+    return r;
+}
+
+static int64_t sat_sub(int64_t a, int64_t b)
+{
+    int64_t r;
+    if (__builtin_sub_overflow(a, b, &r))
+        return b > 0 ? INT64_MIN : INT64_MAX;
+    return r;
+}
+
+cf_assembler *cf_assembler_new(const cf_assembler_options *o, const cf_devices *devices,
+                               const cf_localnets *local, cf_record_sink sink, void *ctx)
+{
+    if (!o || o->packets == 0 || !sink)
+        return NULL;
+    cf_assembler *a = calloc(1, sizeof *a);
+    if (!a)
+        return NULL;
+    a->o = *o;
+    a->devices = devices;
+    a->local = local;
+    a->sink = sink;
+    a->ctx = ctx;
+    a->hold = o->hold_us == 0 ? o->lifetime_us : o->hold_us;
+    cf_fragtab_init(&a->frags);
+    cf_labels_init(&a->labels);
+    a->cache = calloc(EP_CACHE, sizeof *a->cache);
+    a->pptr = calloc(o->packets, sizeof *a->pptr);
+    int ok = a->cache && a->pptr;
+    for (int k = 0; k < 2; k++) {
+        variant *v = &a->v[k];
+        v->id = k == 0 ? CF_VARIANT_BI : CF_VARIANT_UNI;
+        v->on = (o->variants & v->id) != 0;
+        v->st = k == 0 ? &a->st.bi : &a->st.uni;
+        cf_recheap_init(&v->open);
+        cf_recheap_init(&v->closed);
+        if (cf_ftab_init(&v->table, sizeof(flow_key), 1024) != 0)
+            ok = 0;
+    }
+    if (!ok) {
+        cf_assembler_free(a);
+        return NULL;
+    }
+    return a;
+}
+
+static void rec_destroy(rec *r)
+{
+    free(r->offset_us);
+    free(r->pbuf);
+    free(r);
+}
+
+void cf_assembler_free(cf_assembler *a)
+{
+    if (!a)
+        return;
+    for (int k = 0; k < 2; k++) {
+        variant *v = &a->v[k];
+        cf_heapnode *x;
+        while ((x = cf_recheap_pop(&v->open)) != NULL)
+            rec_destroy(REC_OF(x));
+        while ((x = cf_recheap_pop(&v->closed)) != NULL)
+            rec_destroy(REC_OF(x));
+        cf_recheap_free(&v->open);
+        cf_recheap_free(&v->closed);
+        cf_ftab_free(&v->table);
+    }
+    while (a->free_recs) {
+        rec *r = a->free_recs;
+        a->free_recs = r->next_free;
+        rec_destroy(r);
+    }
+    cf_fragtab_free(&a->frags);
+    cf_labels_free(&a->labels);
+    free(a->cache);
+    free(a->pptr);
+    free(a);
+}
+
+const cf_assembler_stats *cf_assembler_stats_get(const cf_assembler *a)
+{
+    return &a->st;
+}
+
+/* The label of an endpoint that is a device, else NULL. *oom set on
+ * allocation failure. */
+static const char *endpoint_label(cf_assembler *a, const uint8_t *mac, const cf_addr *ip, int *oom)
+{
+    ep_key k;
+    memset(&k, 0, sizeof k);
+    k.family = ip->family;
+    memcpy(k.ip, ip->b, ip->family == 4 ? 4 : 16);
+    if (mac) {
+        k.has_mac = 1;
+        memcpy(k.mac, mac, 6);
+    }
+    uint64_t h = cf_hash_bytes(&k, sizeof k, 0x6570ull);
+    ep_slot *s = &a->cache[h & (EP_CACHE - 1)];
+    if (s->valid && memcmp(&s->key, &k, sizeof k) == 0)
+        return s->label;
+    const char *name, *label = NULL;
+    cf_addr norm;
+    norm.family = k.family;
+    memcpy(norm.b, k.ip, 16);
+    if (cf_devices_lookup(a->devices, a->local, mac, &norm, &name)) {
+        char tmp[64];
+        if (!name)
+            name = mac ? cf_mac_format(mac, tmp) : cf_addr_format(&norm, tmp);
+        label = cf_labels_intern(&a->labels, name);
+        if (!label) {
+            *oom = 1;
+            return NULL;
+        }
+    }
+    s->key = k;
+    s->label = label;
+    s->valid = 1;
+    return label;
+}
+
+static rec *rec_get(cf_assembler *a)
+{
+    rec *r = a->free_recs;
+    if (r) {
+        a->free_recs = r->next_free;
+        return r;
+    }
+    r = calloc(1, sizeof *r);
+    if (!r)
+        return NULL;
+    size_t i = a->o.packets;
+    /* One block: int64 offsets, int32 sizes, uint32 payload offsets and
+     * lengths, int8 directions (decreasing alignment). */
+    char *blk = malloc(i * (8 + 4 + 4 + 4 + 1));
+    if (!blk) {
+        free(r);
+        return NULL;
+    }
+    r->offset_us = (int64_t *)blk;
+    r->size = (int32_t *)(blk + 8 * i);
+    r->poff = (uint32_t *)(blk + 12 * i);
+    r->plen = (uint32_t *)(blk + 16 * i);
+    r->direction = (int8_t *)(blk + 20 * i);
+    return r;
+}
+
+static void rec_put(cf_assembler *a, rec *r)
+{
+    r->next_free = a->free_recs;
+    a->free_recs = r;
+}
+
+static int emit(cf_assembler *a, variant *v, rec *r)
+{
+    cf_record out;
+    memset(&out, 0, sizeof out);
+    out.device = r->key.label;
+    out.first_seen = r->node.time;
+    out.device_ip.family = r->key.family;
+    memcpy(out.device_ip.b, r->key.dev_ip, 16);
+    out.remote_ip.family = r->key.family;
+    memcpy(out.remote_ip.b, r->key.rem_ip, 16);
+    out.protocol = r->key.protocol;
+    out.device_port = r->key.dev_port;
+    out.remote_port = r->key.rem_port;
+    out.total_bytes = r->total_bytes;
+    out.total_packets = r->total_packets;
+    out.n = r->n;
+    out.offset_us = r->offset_us;
+    out.size = r->size;
+    out.direction = r->direction;
+    for (uint32_t k = 0; k < r->n; k++)
+        a->pptr[k] = r->pbuf ? r->pbuf + r->poff[k] : a->empty;
+    out.payload = a->pptr;
+    out.payload_len = r->plen;
+    out.seq = r->node.seq;
+    if (v->have_last && cf_heapnode_less(&r->node, &(cf_heapnode){v->last_time, v->last_seq, 0}))
+        v->st->out_of_order++;
+    v->have_last = 1;
+    v->last_time = r->node.time;
+    v->last_seq = r->node.seq;
+    v->st->records++;
+    int rc = a->sink(a->ctx, v->id, &out);
+    rec_put(a, r);
+    if (rc && !a->failed)
+        a->failed = rc;
+    return rc;
+}
+
+/* Moves an open record to the closed heap. */
+static int close_rec(variant *v, rec *r)
+{
+    cf_ftab_del(&v->table, r->hash, r);
+    cf_recheap_remove(&v->open, &r->node);
+    return cf_recheap_push(&v->closed, &r->node);
+}
+
+/* Emits what can be emitted now (all of it when final). */
+static int release(cf_assembler *a, variant *v, int final)
+{
+    int64_t wm = 0;
+    if (!final) {
+        if (a->hold < 0 || !a->have_ts)
+            return 0;
+        wm = sat_sub(a->max_ts, a->hold);
+        cf_heapnode *o;
+        while ((o = cf_recheap_top(&v->open)) != NULL && sat_add(o->time, a->o.lifetime_us) <= wm) {
+            if (close_rec(v, REC_OF(o)) != 0)
+                return -1;
+        }
+    }
+    cf_heapnode *c;
+    while ((c = cf_recheap_top(&v->closed)) != NULL) {
+        if (!final) {
+            cf_heapnode *o = cf_recheap_top(&v->open);
+            if (c->time > wm || (o && !cf_heapnode_less(c, o)))
+                break;
+        }
+        cf_recheap_pop(&v->closed);
+        int rc = emit(a, v, REC_OF(c));
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+static uint32_t packet_size(const cf_assembler *a, const cf_packet *p)
+{
+    switch (a->o.size_mode) {
+    case CF_SIZE_IP:
+        return p->ip_len;
+    case CF_SIZE_TRANSPORT:
+        return p->transport_len;
+    case CF_SIZE_PAYLOAD:
+        return p->payload_len;
+    default:
+        return p->wire_len;
+    }
+}
+
+static int add_packet(cf_assembler *a, rec *r, const cf_packet *p, int dir, uint32_t size)
+{
+    r->total_bytes += size;
+    r->total_packets++;
+    if (r->n >= a->o.packets)
+        return 0;
+    uint32_t k = r->n;
+    uint32_t len = p->payload ? p->payload_caplen : 0;
+    if (len > a->o.payload_bytes)
+        len = a->o.payload_bytes;
+    if (r->pused + len > r->pcap) {
+        size_t ncap = r->pcap ? r->pcap * 2 : 256;
+        while (ncap < r->pused + len)
+            ncap *= 2;
+        uint8_t *nb = realloc(r->pbuf, ncap);
+        if (!nb)
+            return -1;
+        r->pbuf = nb;
+        r->pcap = ncap;
+    }
+    if (len)
+        memcpy(r->pbuf + r->pused, p->payload, len);
+    r->poff[k] = (uint32_t)r->pused;
+    r->plen[k] = len;
+    r->pused += len;
+    r->offset_us[k] = sat_sub(p->ts_us, r->node.time);
+    r->size[k] = size > INT32_MAX ? INT32_MAX : (int32_t)size;
+    r->direction[k] = (int8_t)dir;
+    r->n++;
+    return 0;
+}
+
+static int to_variant(cf_assembler *a, variant *v, const flow_key *key, uint64_t h,
+                      const cf_packet *p, int dir, uint32_t size)
+{
+    rec *r = cf_ftab_get(&v->table, h, key);
+    if (r && p->ts_us >= sat_add(r->node.time, a->o.lifetime_us)) {
+        if (close_rec(v, r) != 0)
+            return -1;
+        r = NULL;
+    }
+    if (!r) {
+        r = rec_get(a);
+        if (!r)
+            return -1;
+        r->key = *key;
+        r->hash = h;
+        r->node.time = p->ts_us;
+        r->node.seq = v->seq++;
+        r->total_bytes = r->total_packets = 0;
+        r->n = 0;
+        r->pused = 0;
+        if (cf_ftab_put(&v->table, h, r) != 0) {
+            rec_put(a, r);
+            return -1;
+        }
+        if (cf_recheap_push(&v->open, &r->node) != 0) {
+            cf_ftab_del(&v->table, h, r);
+            rec_put(a, r);
+            return -1;
+        }
+        if (v->open.n > v->st->max_open)
+            v->st->max_open = v->open.n;
+    }
+    if (add_packet(a, r, p, dir, size) != 0)
+        return -1;
+    while (a->o.max_flows && v->open.n > a->o.max_flows) {
+        if (close_rec(v, REC_OF(cf_recheap_top(&v->open))) != 0)
+            return -1;
+        v->st->early_closed++;
+    }
+    return 0;
+}
+
+static void make_key(flow_key *k, const char *label, const cf_addr *dev, const cf_addr *rem,
+                     uint8_t protocol, uint16_t dev_port, uint16_t rem_port)
+{
+    memset(k, 0, sizeof *k);
+    k->label = label;
+    size_t n = dev->family == 4 ? 4 : 16;
+    memcpy(k->dev_ip, dev->b, n);
+    memcpy(k->rem_ip, rem->b, n);
+    k->family = dev->family;
+    k->protocol = protocol;
+    k->dev_port = dev_port;
+    k->rem_port = rem_port;
+}
+
+int cf_assembler_add(cf_assembler *a, const cf_packet *p)
+{
+    if (a->failed)
+        return a->failed;
+    a->st.packets_in++;
+    if (!a->have_ts || p->ts_us > a->max_ts) {
+        a->max_ts = p->ts_us;
+        a->have_ts = 1;
+    }
+    uint16_t sport = p->src_port, dport = p->dst_port;
+    if (p->is_fragment) {
+        if (p->frag_offset == 0) {
+            if (cf_fragtab_put(&a->frags, p) != 0)
+                return a->failed = -1;
+        } else if (!cf_fragtab_get(&a->frags, p, &sport, &dport)) {
+            sport = dport = 0;
+        }
+    }
+    int oom = 0;
+    const char *ls = endpoint_label(a, p->has_mac ? p->src_mac : NULL, &p->src, &oom);
+    const char *ld = endpoint_label(a, p->has_mac ? p->dst_mac : NULL, &p->dst, &oom);
+    if (oom)
+        return a->failed = -1;
+
+    flow_key keys[2];
+    uint64_t hashes[2];
+    int dirs[2], nk = 0;
+    if (ls) {
+        make_key(&keys[nk], ls, &p->src, &p->dst, p->protocol, sport, dport);
+        hashes[nk] = cf_hash_bytes(&keys[nk], sizeof keys[nk], 0);
+        dirs[nk++] = 1;
+    }
+    if (ld) {
+        make_key(&keys[nk], ld, &p->dst, &p->src, p->protocol, dport, sport);
+        hashes[nk] = cf_hash_bytes(&keys[nk], sizeof keys[nk], 0);
+        dirs[nk] = 0;
+        /* Same endpoint on both sides (loopback): one record, direction 1. */
+        if (!(nk == 1 && hashes[0] == hashes[1] && memcmp(&keys[0], &keys[1], sizeof keys[0]) == 0))
+            nk++;
+    }
+    if (nk == 0) {
+        a->st.packets_no_device++;
+    } else {
+        uint32_t size = packet_size(a, p);
+        int attributed = 0;
+        for (int k = 0; k < 2; k++) {
+            variant *v = &a->v[k];
+            if (!v->on)
+                continue;
+            for (int m = 0; m < nk; m++) {
+                if (v->id == CF_VARIANT_UNI && dirs[m] != 1)
+                    continue;
+                if (to_variant(a, v, &keys[m], hashes[m], p, dirs[m], size) != 0)
+                    return a->failed = -1;
+                attributed = 1;
+            }
+        }
+        if (attributed)
+            a->st.packets_attributed++;
+    }
+    for (int k = 0; k < 2; k++) {
+        if (!a->v[k].on)
+            continue;
+        int rc = release(a, &a->v[k], 0);
+        if (rc)
+            return a->failed ? a->failed : (a->failed = rc);
+    }
+    return 0;
+}
+
+int cf_assembler_finish(cf_assembler *a)
+{
+    if (a->failed)
+        return a->failed;
+    for (int k = 0; k < 2; k++) {
+        variant *v = &a->v[k];
+        if (!v->on)
+            continue;
+        cf_heapnode *o;
+        while ((o = cf_recheap_top(&v->open)) != NULL) {
+            if (close_rec(v, REC_OF(o)) != 0)
+                return a->failed = -1;
+        }
+        int rc = release(a, v, 1);
+        if (rc)
+            return a->failed ? a->failed : (a->failed = rc);
+    }
+    return 0;
+}

@@ -1,0 +1,435 @@
+/* Device list (SPEC §4): parsing and the per-endpoint device decision.
+ *
+ * The list is read whole into memory and parsed in place with explicit
+ * lengths: no line-length limit, any bytes. Lookups: MAC entries in a hash
+ * table (the first line of a MAC wins), single-address IP entries in a hash
+ * table (first line wins) and CIDR blocks in file order; an IP lookup takes
+ * the earliest line among the host match and the blocks before it, so IP
+ * entries are tried in file order. */
+#include "flow/devices.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "flow/flowtable.h"
+
+typedef struct dev_entry {
+    int is_mac;
+    uint8_t mac[6];
+    cf_prefix prefix;
+    char *name; /* NULL: unnamed */
+} dev_entry;
+
+/* Hash table slots: key bytes then the entry index (+1; 0 = empty). */
+typedef struct mac_slot {
+    uint8_t mac[6];
+    uint32_t idx1;
+} mac_slot;
+
+typedef struct ip_slot {
+    cf_addr addr;
+    uint32_t idx1;
+} ip_slot;
+
+struct cf_devices {
+    dev_entry *e;
+    size_t n, cap;
+    mac_slot *macs;
+    size_t mac_cap; /* power of two */
+    ip_slot *ips;
+    size_t ip_cap;
+    uint32_t *cidrs; /* entry indices of blocks (bits < full), file order */
+    size_t n_cidrs;
+};
+
+static int is_sep(unsigned char c)
+{
+    return c == ' ' || c == '\t' || c == ',' || c == '\r' || c == 0;
+}
+
+/* Copies a name, turning NUL into space and invalid UTF-8 into U+FFFD. */
+static char *copy_name(const char *s, size_t n)
+{
+    if (n == 0)
+        return NULL;
+    if (n > (SIZE_MAX - 1) / 3)
+        return NULL;
+    char *out = malloc(3 * n + 1), *o = out;
+    if (!out)
+        return NULL;
+    const unsigned char *p = (const unsigned char *)s;
+    size_t k = 0;
+    while (k < n) {
+        unsigned c = p[k];
+        if (c == 0) {
+            *o++ = ' ';
+            k++;
+            continue;
+        }
+        if (c < 0x80) {
+            *o++ = (char)c;
+            k++;
+            continue;
+        }
+        size_t len = 0;
+        unsigned lo = 0x80, hi = 0xbf;
+        if (c >= 0xc2 && c <= 0xdf) {
+            len = 2;
+        } else if (c >= 0xe0 && c <= 0xef) {
+            len = 3;
+            if (c == 0xe0)
+                lo = 0xa0; /* no overlong forms */
+            if (c == 0xed)
+                hi = 0x9f; /* no surrogates */
+        } else if (c >= 0xf0 && c <= 0xf4) {
+            len = 4;
+            if (c == 0xf0)
+                lo = 0x90;
+            if (c == 0xf4)
+                hi = 0x8f; /* at most U+10FFFF */
+        }
+        int ok = len > 0 && k + len <= n;
+        for (size_t m = 1; ok && m < len; m++) {
+            unsigned cc = p[k + m];
+            if (m == 1 ? (cc < lo || cc > hi) : (cc < 0x80 || cc > 0xbf))
+                ok = 0;
+        }
+        if (ok) {
+            memcpy(o, p + k, len);
+            o += len;
+            k += len;
+        } else {
+            memcpy(o, "\xef\xbf\xbd", 3);
+            o += 3;
+            k++;
+        }
+    }
+    *o = 0;
+    return out;
+}
+
+static void trim(const char **s, const char **e)
+{
+    while (*s < *e && is_sep((unsigned char)**s))
+        (*s)++;
+    while (*e > *s && is_sep((unsigned char)(*e)[-1]))
+        (*e)--;
+}
+
+/* A token that is not an address but looks as if it was meant to be one:
+ * MAC-shaped, or hex digits with ':' or '/' or two dots and nothing else. */
+static int looks_like_address(const char *s, size_t n)
+{
+    int digits = 0, colons = 0, dots = 0, slashes = 0;
+    if (n == 17) { /* MAC-shaped: "xx:xx:xx:xx:xx:xx" with any characters */
+        int seps = 0;
+        for (size_t k = 2; k < n; k += 3)
+            seps += s[k] == ':' || s[k] == '-';
+        if (seps == 5)
+            return 1;
+    }
+    for (size_t k = 0; k < n; k++) {
+        unsigned char c = (unsigned char)s[k];
+        if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))
+            digits++;
+        else if (c == ':')
+            colons++;
+        else if (c == '.')
+            dots++;
+        else if (c == '/')
+            slashes++;
+        else if (c != '-')
+            return 0;
+    }
+    return digits > 0 && n >= 3 && (colons >= 2 || dots >= 2 || slashes > 0);
+}
+
+static void warn_line(void (*warn)(void *, const char *), void *ctx, const char *name, size_t line,
+                      const char *tok, size_t n)
+{
+    if (!warn)
+        return;
+    char shown[48];
+    size_t m = 0;
+    for (size_t k = 0; k < n && m < 40; k++) {
+        unsigned char c = (unsigned char)tok[k];
+        shown[m++] = c >= 0x20 && c < 0x7f ? (char)c : '?';
+    }
+    shown[m] = 0;
+    char msg[512];
+    snprintf(msg, sizeof msg,
+             "%s: line %zu: \"%s%s\" is not a MAC, IP address or CIDR block; "
+             "line skipped",
+             name, line, shown, n > m ? "..." : "");
+    warn(ctx, msg);
+}
+
+static int add_entry(cf_devices *d, const dev_entry *e)
+{
+    if (d->n == d->cap) {
+        size_t ncap = d->cap ? d->cap * 2 : 32;
+        dev_entry *ne = realloc(d->e, ncap * sizeof *ne);
+        if (!ne)
+            return -1;
+        d->e = ne;
+        d->cap = ncap;
+    }
+    if (d->n >= UINT32_MAX - 1)
+        return -1;
+    d->e[d->n++] = *e;
+    return 0;
+}
+
+/* Parses one line [s, e). Returns 0, or -1 out of memory. */
+static int parse_line(cf_devices *d, const char *s, const char *e, const char *name, size_t line,
+                      void (*warn)(void *, const char *), void *warn_ctx)
+{
+    const char *hash = memchr(s, '#', (size_t)(e - s));
+    if (hash)
+        e = hash;
+    const char *p = s, *suspect = NULL;
+    size_t suspect_len = 0;
+    while (p < e) {
+        while (p < e && is_sep((unsigned char)*p))
+            p++;
+        if (p == e)
+            break;
+        const char *t = p;
+        while (p < e && !is_sep((unsigned char)*p))
+            p++;
+        size_t n = (size_t)(p - t);
+        dev_entry ent;
+        memset(&ent, 0, sizeof ent);
+        if (cf_mac_parse_n(t, n, ent.mac) == 0)
+            ent.is_mac = 1;
+        else if (cf_prefix_parse_n(t, n, &ent.prefix) != 0) {
+            if (!suspect && looks_like_address(t, n)) {
+                suspect = t;
+                suspect_len = n;
+            }
+            continue;
+        }
+        const char *ns = s, *ne = t;
+        trim(&ns, &ne);
+        if (ns == ne) {
+            ns = p;
+            ne = e;
+            trim(&ns, &ne);
+        }
+        if (ns < ne) {
+            ent.name = copy_name(ns, (size_t)(ne - ns));
+            if (!ent.name)
+                return -1;
+        }
+        if (add_entry(d, &ent) != 0) {
+            free(ent.name);
+            return -1;
+        }
+        return 0;
+    }
+    if (suspect)
+        warn_line(warn, warn_ctx, name, line, suspect, suspect_len);
+    return 0;
+}
+
+static size_t pow2_at_least(size_t n)
+{
+    size_t c = 16;
+    while (c < n)
+        c *= 2;
+    return c;
+}
+
+static int build_index(cf_devices *d)
+{
+    d->mac_cap = pow2_at_least(2 * d->n + 1);
+    d->ip_cap = d->mac_cap;
+    d->macs = calloc(d->mac_cap, sizeof *d->macs);
+    d->ips = calloc(d->ip_cap, sizeof *d->ips);
+    d->cidrs = calloc(d->n ? d->n : 1, sizeof *d->cidrs);
+    if (!d->macs || !d->ips || !d->cidrs)
+        return -1;
+    for (size_t k = 0; k < d->n; k++) {
+        const dev_entry *e = &d->e[k];
+        if (e->is_mac) {
+            size_t i = cf_hash_bytes(e->mac, 6, 0) & (d->mac_cap - 1);
+            while (d->macs[i].idx1 && memcmp(d->macs[i].mac, e->mac, 6) != 0)
+                i = (i + 1) & (d->mac_cap - 1);
+            if (!d->macs[i].idx1) { /* first line wins */
+                memcpy(d->macs[i].mac, e->mac, 6);
+                d->macs[i].idx1 = (uint32_t)k + 1;
+            }
+        } else if (e->prefix.bits == (e->prefix.addr.family == 4 ? 32 : 128)) {
+            size_t i = cf_hash_bytes(&e->prefix.addr, sizeof(cf_addr), 0) & (d->ip_cap - 1);
+            while (d->ips[i].idx1 && memcmp(&d->ips[i].addr, &e->prefix.addr, sizeof(cf_addr)) != 0)
+                i = (i + 1) & (d->ip_cap - 1);
+            if (!d->ips[i].idx1) {
+                d->ips[i].addr = e->prefix.addr;
+                d->ips[i].idx1 = (uint32_t)k + 1;
+            }
+        } else {
+            d->cidrs[d->n_cidrs++] = (uint32_t)k;
+        }
+    }
+    return 0;
+}
+
+cf_devices *cf_devices_parse(const char *name, const char *text, size_t len, char *err,
+                             size_t errlen, void (*warn)(void *ctx, const char *msg),
+                             void *warn_ctx)
+{
+    cf_devices *d = calloc(1, sizeof *d);
+    if (!d) {
+        snprintf(err, errlen, "%s: out of memory", name);
+        return NULL;
+    }
+    const char *p = text, *end = text + len;
+    size_t line = 0;
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *le = nl ? nl : end;
+        line++;
+        if (parse_line(d, p, le, name, line, warn, warn_ctx) != 0) {
+            snprintf(err, errlen, "%s: line %zu: out of memory", name, line);
+            cf_devices_free(d);
+            return NULL;
+        }
+        p = nl ? nl + 1 : end;
+    }
+    if (build_index(d) != 0) {
+        snprintf(err, errlen, "%s: out of memory", name);
+        cf_devices_free(d);
+        return NULL;
+    }
+    return d;
+}
+
+cf_devices *cf_devices_load(const char *path, char *err, size_t errlen,
+                            void (*warn)(void *ctx, const char *msg), void *warn_ctx)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        return NULL;
+    }
+    size_t cap = 1 << 16, n = 0;
+    char *buf = malloc(cap);
+    for (;;) {
+        if (!buf) {
+            snprintf(err, errlen, "%s: out of memory", path);
+            fclose(f);
+            return NULL;
+        }
+        n += fread(buf + n, 1, cap - n, f);
+        if (n < cap)
+            break;
+        char *nb = cap < SIZE_MAX / 2 ? realloc(buf, cap * 2) : NULL;
+        if (!nb)
+            free(buf);
+        buf = nb;
+        cap *= 2;
+    }
+    if (ferror(f)) {
+        snprintf(err, errlen, "%s: line 1: read error: %s", path, strerror(errno));
+        free(buf);
+        fclose(f);
+        return NULL;
+    }
+    fclose(f);
+    cf_devices *d = cf_devices_parse(path, buf, n, err, errlen, warn, warn_ctx);
+    free(buf);
+    return d;
+}
+
+void cf_devices_free(cf_devices *d)
+{
+    if (!d)
+        return;
+    for (size_t k = 0; k < d->n; k++)
+        free(d->e[k].name);
+    free(d->e);
+    free(d->macs);
+    free(d->ips);
+    free(d->cidrs);
+    free(d);
+}
+
+size_t cf_devices_count(const cf_devices *d)
+{
+    return d ? d->n : 0;
+}
+
+static const dev_entry *find_ip(const cf_devices *d, const cf_addr *ip)
+{
+    size_t best = SIZE_MAX;
+    size_t i = cf_hash_bytes(ip, sizeof(cf_addr), 0) & (d->ip_cap - 1);
+    while (d->ips[i].idx1) {
+        if (memcmp(&d->ips[i].addr, ip, sizeof(cf_addr)) == 0) {
+            best = d->ips[i].idx1 - 1;
+            break;
+        }
+        i = (i + 1) & (d->ip_cap - 1);
+    }
+    for (size_t k = 0; k < d->n_cidrs && d->cidrs[k] < best; k++) {
+        if (cf_prefix_contains(&d->e[d->cidrs[k]].prefix, ip)) {
+            best = d->cidrs[k];
+            break;
+        }
+    }
+    return best == SIZE_MAX ? NULL : &d->e[best];
+}
+
+static const dev_entry *find_mac(const cf_devices *d, const uint8_t *mac)
+{
+    size_t i = cf_hash_bytes(mac, 6, 0) & (d->mac_cap - 1);
+    while (d->macs[i].idx1) {
+        if (memcmp(d->macs[i].mac, mac, 6) == 0)
+            return &d->e[d->macs[i].idx1 - 1];
+        i = (i + 1) & (d->mac_cap - 1);
+    }
+    return NULL;
+}
+
+int cf_devices_lookup(const cf_devices *d, const cf_localnets *local, const uint8_t *mac,
+                      const cf_addr *ip, const char **name)
+{
+    *name = NULL;
+    cf_addr key;
+    memset(&key, 0, sizeof key);
+    key.family = ip->family;
+    memcpy(key.b, ip->b, ip->family == 4 ? 4 : 16);
+    int local_side = cf_is_local(local, &key) || cf_is_unspecified(&key);
+    if (!d)
+        return local_side;
+    const dev_entry *e = find_ip(d, &key);
+    if (!e && mac && local_side)
+        e = find_mac(d, mac);
+    if (!e)
+        return 0;
+    *name = e->name;
+    return 1;
+}
+
+int cf_devices_match(const cf_devices *d, const cf_localnets *local, const uint8_t *mac,
+                     const cf_addr *ip, char *label, size_t label_len)
+{
+    const char *name;
+    if (!cf_devices_lookup(d, local, mac, ip, &name))
+        return 0;
+    char tmp[64];
+    if (!name)
+        name = mac ? cf_mac_format(mac, tmp) : cf_addr_format(ip, tmp);
+    if (label_len == 0)
+        return 1;
+    size_t n = strlen(name);
+    if (n >= label_len) {
+        n = label_len - 1;
+        while (n > 0 && ((unsigned char)name[n] & 0xc0) == 0x80)
+            n--; /* do not cut a UTF-8 sequence */
+    }
+    memcpy(label, name, n);
+    label[n] = 0;
+    return 1;
+}

@@ -1,0 +1,86 @@
+/* Column chunk statistics. */
+#include "parquet/pq_stats.h"
+
+void pq_stats_init(pq_stats *s, int width, pq_order order)
+{
+    memset(s, 0, sizeof *s);
+    s->width = width;
+    s->order = order;
+}
+
+void pq_stats_reset(pq_stats *s)
+{
+    s->has = 0;
+    s->null_count = 0;
+    s->bmin.len = s->bmax.len = 0;
+}
+
+void pq_stats_free(pq_stats *s)
+{
+    pq_buf_free(&s->bmin);
+    pq_buf_free(&s->bmax);
+}
+
+int pq_bytes_cmp(const void *a, size_t alen, const void *b, size_t blen)
+{
+    size_t n = alen < blen ? alen : blen;
+    int c = n ? memcmp(a, b, n) : 0;
+    if (c)
+        return c;
+    return alen < blen ? -1 : alen > blen;
+}
+
+static void set_bound(pq_stats *s, pq_buf *b, const void *p, uint32_t len)
+{
+    b->len = 0;
+    if (pq_buf_append(b, p, len))
+        s->err = 1;
+}
+
+void pq_stats_bytes(pq_stats *s, const void *p, uint32_t len)
+{
+    if (!s->has) {
+        set_bound(s, &s->bmin, p, len);
+        set_bound(s, &s->bmax, p, len);
+        s->has = 1;
+        return;
+    }
+    if (pq_bytes_cmp(p, len, s->bmin.p, s->bmin.len) < 0)
+        set_bound(s, &s->bmin, p, len);
+    else if (pq_bytes_cmp(p, len, s->bmax.p, s->bmax.len) > 0)
+        set_bound(s, &s->bmax, p, len);
+}
+
+void pq_stats_write(const pq_stats *s, tc_writer *t, int16_t id)
+{
+    tc_field_struct_begin(t, id);
+    uint8_t mn[8], mx[8];
+    const void *pmin = mn, *pmax = mx;
+    size_t lmin = 0, lmax = 0;
+    if (s->has && !s->err) {
+        if (s->width == 0) {
+            pmin = s->bmin.p;
+            lmin = s->bmin.len;
+            pmax = s->bmax.p;
+            lmax = s->bmax.len;
+        } else {
+            /* PLAIN encoding of the bound: 1-byte bool or little-endian int. */
+            lmin = lmax = (size_t)s->width;
+            pq_put_le64(mn, (uint64_t)s->imin);
+            pq_put_le64(mx, (uint64_t)s->imax);
+        }
+        /* Legacy max/min (fields 1, 2) are defined as signed order only. */
+        if (s->order == PQ_ORDER_SIGNED) {
+            tc_field_binary(t, 1, pmax, lmax);
+            tc_field_binary(t, 2, pmin, lmin);
+        }
+    }
+    tc_field_i64(t, 3, s->null_count);
+    if (s->has && !s->err) {
+        tc_field_binary(t, 5, pmax, lmax);
+        tc_field_binary(t, 6, pmin, lmin);
+        tc_field_bool(t, 7, 1);
+        tc_field_bool(t, 8, 1);
+    }
+    tc_struct_end(t);
+}

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs what building and testing customflow needs on Debian 12, skipping
+# what is already there: build tools and libraries from Debian, the test
+# readers (DuckDB, hyparquet, parquet-wasm) from the npm registry.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+need=()
+for p in build-essential pkg-config libpcap-dev libzstd-dev zlib1g-dev libsnappy-dev clang \
+    libclang-rt-14-dev tshark valgrind time; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || need+=("$p")
+done
+command -v node >/dev/null && command -v npm >/dev/null || need+=(nodejs npm)
+if [ ${#need[@]} -gt 0 ]; then
+    echo "setup: installing ${need[*]}"
+    SUDO=; [ "$(id -u)" -eq 0 ] || SUDO=sudo
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+if [ -f tests/readers/package-lock.json ] && [ ! -d tests/readers/node_modules ]; then
+    echo "setup: installing the test readers (npm ci)"
+    npm ci --prefix tests/readers --no-audit --no-fund --loglevel=error >/dev/null
+fi
