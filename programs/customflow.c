@@ -71,6 +71,34 @@ static int parse_u32(const char *opt, const char *s, uint32_t lo, uint32_t hi, u
 }
 
 
+static void print_warning(void *ctx, const char *msg)
+{
+    (void)ctx;
+    fprintf(stderr, "customflow: warning: %s\n", msg);
+}
+
+/* mkdir -p: the output directory and its missing parents. */
+static int mkdir_p(const char *path)
+{
+    char buf[4096];
+    size_t n = strlen(path);
+    if (n == 0 || n >= sizeof buf) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    memcpy(buf, path, n + 1);
+    for (size_t k = 1; k <= n; k++) {
+        if (buf[k] != '/' && buf[k] != 0)
+            continue;
+        char c = buf[k];
+        buf[k] = 0;
+        if (mkdir(buf, 0777) != 0 && errno != EEXIST)
+            return -1;
+        buf[k] = c;
+    }
+    return 0;
+}
+
 typedef struct {
     time_t last;
     int shown;
@@ -320,7 +348,7 @@ int main(int argc, char **argv)
                 return 2;
             }
     }
-    if (mkdir(out_dir, 0777) != 0 && errno != EEXIST) {
+    if (mkdir_p(out_dir) != 0) {
         fprintf(stderr, "customflow: %s: cannot create output directory: %s\n", out_dir,
                 strerror(errno));
         return 2;
@@ -335,7 +363,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "customflow: %s\n", err);
         return 2;
     }
-    cf_session *s = cf_session_new(&cfg, err, sizeof err, NULL, NULL);
+    cf_session *s = cf_session_new(&cfg, err, sizeof err, print_warning, NULL);
     if (!s) {
         fprintf(stderr, "customflow: %s\n", err);
         return 2;
@@ -346,6 +374,9 @@ int main(int argc, char **argv)
     sa.sa_handler = on_signal;
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    /* A file-size limit makes write() fail with EFBIG instead of killing us,
+     * so the temporary file is removed and the error reported. */
+    signal(SIGXFSZ, SIG_IGN);
 
     int status = 0;
     int tty = !quiet && isatty(2);

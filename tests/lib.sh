@@ -13,4 +13,4 @@ finish() {
     [ "$T_FAIL" -eq 0 ]
 }
 # Where the shared captures are (beside the checkout), or empty.
-SHARED_DIR=${SHARED_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && cd ../shared 2>/dev/null && pwd)}
+SHARED_DIR=${SHARED_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && cd ../shared 2>/dev/null && pwd)}

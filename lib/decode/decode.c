@@ -49,7 +49,8 @@ int cf_linktype_supported(int linktype)
 
 /* On a skip, *out holds ts_us, wire_len and cap_len and whatever was decoded
  * before the failing layer (e.g. the MACs of a non-IP Ethernet frame); the
- * rest is zero. */
+ * other fields are zero (struct padding bytes are left as they were: do not
+ * memcmp or hash whole cf_packets). */
 cf_skip_reason cf_decode_frame(int linktype, const uint8_t *frame, uint32_t cap_len,
                                uint32_t wire_len, int64_t ts_us, cf_packet *out)
 {

@@ -90,11 +90,9 @@ static int build_wide_schema(cf_flowfile *f)
     if (!f->wide || !f->wide_names || !f->cells)
         return -1;
     f->wide_cols = n;
-    int pw = 2, cw = 3; /* zero-padded to at least 2 (P) and 3 (C) digits */
-    for (uint32_t v = i ? i - 1 : 0; v >= 100; v /= 10)
-        pw++;
-    for (uint32_t v = b ? b - 1 : 0; v >= 1000; v /= 10)
-        cw++;
+    /* Indices are zero-padded to at least 2 (P) and 3 (C) digits, as in the
+     * published dataset: P00..P09, C_000..C_999, C_1000..C_2999. */
+    const int pw = 2, cw = 3;
     for (size_t k = 0; k < n; k++) {
         pq_column_spec *c = &f->wide[k];
         char *name = f->wide_names + 32 * k;

@@ -195,14 +195,19 @@ static const char *endpoint_label(cf_assembler *a, const uint8_t *mac, const cf_
         k.has_mac = 1;
         memcpy(k.mac, mac, 6);
     }
+    cf_addr norm;
+    norm.family = k.family;
+    memcpy(norm.b, k.ip, 16);
+    /* A non-local address is only a device through an IP entry: most
+     * remote endpoints are decided here without touching the cache. */
+    if (!cf_is_local(a->local, &norm) && !cf_is_unspecified(&norm) &&
+        !cf_devices_has_ip(a->devices))
+        return NULL;
     uint64_t h = cf_hash_bytes(&k, sizeof k, 0x6570ull);
     ep_slot *s = &a->cache[h & (EP_CACHE - 1)];
     if (s->valid && memcmp(&s->key, &k, sizeof k) == 0)
         return s->label;
     const char *name, *label = NULL;
-    cf_addr norm;
-    norm.family = k.family;
-    memcpy(norm.b, k.ip, 16);
     if (cf_devices_lookup(a->devices, a->local, mac, &norm, &name)) {
         char tmp[64];
         if (!name)
@@ -288,12 +293,16 @@ static int emit(cf_assembler *a, variant *v, rec *r)
     return rc;
 }
 
-/* Moves an open record to the closed heap. */
+/* Moves an open record to the closed heap (out of memory: drops it). */
 static int close_rec(variant *v, rec *r)
 {
     cf_ftab_del(&v->table, r->hash, r);
     cf_recheap_remove(&v->open, &r->node);
-    return cf_recheap_push(&v->closed, &r->node);
+    if (cf_recheap_push(&v->closed, &r->node) != 0) {
+        rec_destroy(r);
+        return -1;
+    }
+    return 0;
 }
 
 /* Emits what can be emitted now (all of it when final). */
@@ -374,7 +383,7 @@ static int add_packet(cf_assembler *a, rec *r, const cf_packet *p, int dir, uint
 static int to_variant(cf_assembler *a, variant *v, const flow_key *key, uint64_t h,
                       const cf_packet *p, int dir, uint32_t size)
 {
-    rec *r = cf_ftab_get(&v->table, h, key);
+    rec *r = cf_ftab_get_n(&v->table, h, key, sizeof(flow_key));
     if (r && p->ts_us >= sat_add(r->node.time, a->o.lifetime_us)) {
         if (close_rec(v, r) != 0)
             return -1;
@@ -432,7 +441,12 @@ int cf_assembler_add(cf_assembler *a, const cf_packet *p)
     if (a->failed)
         return a->failed;
     a->st.packets_in++;
-    if (!a->have_ts || p->ts_us > a->max_ts) {
+    /* The newest timestamp drives early emission. A packet more than G
+     * older than it means the clock was reset (or the newest one was a
+     * glitch): start over from this packet's time, so that one bogus
+     * future timestamp does not cut every later record into pieces. */
+    if (!a->have_ts || p->ts_us > a->max_ts ||
+        (a->hold >= 0 && p->ts_us < sat_sub(a->max_ts, a->hold))) {
         a->max_ts = p->ts_us;
         a->have_ts = 1;
     }

@@ -42,6 +42,7 @@ struct cf_devices {
     size_t ip_cap;
     uint32_t *cidrs; /* entry indices of blocks (bits < full), file order */
     size_t n_cidrs;
+    size_t n_ip; /* IP and CIDR entries */
 };
 
 static int is_sep(unsigned char c)
@@ -90,21 +91,24 @@ static char *copy_name(const char *s, size_t n)
             if (c == 0xf4)
                 hi = 0x8f; /* at most U+10FFFF */
         }
-        int ok = len > 0 && k + len <= n;
-        for (size_t m = 1; ok && m < len; m++) {
+        /* Valid bytes of the sequence; an invalid or cut sequence becomes
+         * one U+FFFD for its longest valid prefix (the Unicode "maximal
+         * subpart" practice, as Python's errors="replace"). */
+        size_t m = 1;
+        while (len && m < len && k + m < n) {
             unsigned cc = p[k + m];
             if (m == 1 ? (cc < lo || cc > hi) : (cc < 0x80 || cc > 0xbf))
-                ok = 0;
+                break;
+            m++;
         }
-        if (ok) {
+        if (len && m == len) {
             memcpy(o, p + k, len);
             o += len;
-            k += len;
         } else {
             memcpy(o, "\xef\xbf\xbd", 3);
             o += 3;
-            k++;
         }
+        k += m;
     }
     *o = 0;
     return out;
@@ -261,7 +265,10 @@ static int build_index(cf_devices *d)
                 memcpy(d->macs[i].mac, e->mac, 6);
                 d->macs[i].idx1 = (uint32_t)k + 1;
             }
-        } else if (e->prefix.bits == (e->prefix.addr.family == 4 ? 32 : 128)) {
+            continue;
+        }
+        d->n_ip++;
+        if (e->prefix.bits == (e->prefix.addr.family == 4 ? 32 : 128)) {
             size_t i = cf_hash_bytes(&e->prefix.addr, sizeof(cf_addr), 0) & (d->ip_cap - 1);
             while (d->ips[i].idx1 && memcmp(&d->ips[i].addr, &e->prefix.addr, sizeof(cf_addr)) != 0)
                 i = (i + 1) & (d->ip_cap - 1);
@@ -354,6 +361,11 @@ void cf_devices_free(cf_devices *d)
     free(d->ips);
     free(d->cidrs);
     free(d);
+}
+
+int cf_devices_has_ip(const cf_devices *d)
+{
+    return d && d->n_ip > 0;
 }
 
 size_t cf_devices_count(const cf_devices *d)

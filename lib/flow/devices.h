@@ -37,6 +37,10 @@ int cf_devices_match(const cf_devices *d, const cf_localnets *local, const uint8
 int cf_devices_lookup(const cf_devices *d, const cf_localnets *local, const uint8_t *mac,
                       const cf_addr *ip, const char **name);
 
+/* 1 when the list has IP or CIDR entries (an endpoint with a non-local
+ * address can then still be a device); 0 without (or for NULL). */
+int cf_devices_has_ip(const cf_devices *d);
+
 /* Line format details (SPEC §4), for the documentation:
  * - '#' starts a comment anywhere in a line; CR, like space, tab and comma,
  *   is a separator; a NUL byte counts as a space.

@@ -57,17 +57,24 @@ void cf_ftab_free(cf_ftab *t);
 /* Removes every object (keeps the memory). */
 void cf_ftab_clear(cf_ftab *t);
 
-static inline void *cf_ftab_get(const cf_ftab *t, uint64_t hash, const void *key)
+/* The object with this key or NULL. keylen must equal the table's; pass
+ * it as a constant so that the comparison is inlined. */
+static inline void *cf_ftab_get_n(const cf_ftab *t, uint64_t hash, const void *key, size_t keylen)
 {
     size_t mask = t->cap - 1, i = (size_t)hash & mask;
     for (;;) {
         const cf_ftab_slot *s = &t->slots[i];
         if (!s->obj)
             return NULL;
-        if (s->hash == hash && memcmp(s->obj, key, t->keylen) == 0)
+        if (s->hash == hash && memcmp(s->obj, key, keylen) == 0)
             return s->obj;
         i = (i + 1) & mask;
     }
+}
+
+static inline void *cf_ftab_get(const cf_ftab *t, uint64_t hash, const void *key)
+{
+    return cf_ftab_get_n(t, hash, key, t->keylen);
 }
 
 /* Adds obj (its key must not be in the table yet). 0 or -1. */

@@ -49,7 +49,10 @@ typedef struct cf_assembler_options {
      * until finish (exact for any capture, memory grows with it). A capture
      * whose clock jumps back by more than G may therefore split a record an
      * unbounded assembler would keep whole, and may give records out of
-     * first_seen order (counted in out_of_order). */
+     * first_seen order (counted in out_of_order). A packet more than G
+     * older than the newest timestamp restarts the clock from its own
+     * time, so a single bogus future timestamp splits each record open at
+     * that moment once, not every record after it. */
     int64_t hold_us;
 } cf_assembler_options;
 

@@ -101,7 +101,7 @@ typedef struct pq_column {
     double *d;
     uint64_t *off; /* nvals + 1 */
     uint8_t *bytes;
-    size_t cap_lev, cap_vals, cap_bytes; /* private */
+    size_t cap_def, cap_rep, cap_i, cap_d, cap_off, cap_bytes; /* private */
 } pq_column;
 
 /* Reads leaf LEAF of row group RG into *out (initialised with {0}, or a

@@ -51,13 +51,71 @@ void pq_stats_bytes(pq_stats *s, const void *p, uint32_t len)
         set_bound(s, &s->bmax, p, len);
 }
 
+/* Min/max of n ints as signed or (flip of the sign bit) unsigned. */
+#define SCAN_INT(NAME, T, UT, BITS)                                                                \
+    static void NAME(pq_stats *s, const uint8_t *p, size_t n)                                      \
+    {                                                                                              \
+        if (!n)                                                                                    \
+            return;                                                                                \
+        UT flip = s->order == PQ_ORDER_UNSIGNED ? (UT)1 << (BITS - 1) : 0;                         \
+        T mn, mx, v;                                                                               \
+        memcpy(&v, p, sizeof v);                                                                   \
+        mn = mx = (T)((UT)v ^ flip);                                                               \
+        for (size_t i = 1; i < n; i++) {                                                           \
+            memcpy(&v, p + i * sizeof v, sizeof v);                                                \
+            v = (T)((UT)v ^ flip);                                                                 \
+            mn = v < mn ? v : mn;                                                                  \
+            mx = v > mx ? v : mx;                                                                  \
+        }                                                                                          \
+        pq_stats_int(s, (T)((UT)mn ^ flip));                                                       \
+        pq_stats_int(s, (T)((UT)mx ^ flip));                                                       \
+    }
+
+SCAN_INT(scan_i32, int32_t, uint32_t, 32)
+SCAN_INT(scan_i64, int64_t, uint64_t, 64)
+
+void pq_stats_scan(pq_stats *s, const uint8_t *p, size_t len)
+{
+    switch (s->width) {
+    case 1: {
+        int seen[2] = {0, 0};
+        for (size_t i = 0; i < len; i++)
+            seen[p[i] & 1] = 1;
+        if (seen[0])
+            pq_stats_int(s, 0);
+        if (seen[1])
+            pq_stats_int(s, 1);
+        break;
+    }
+    case 4:
+        scan_i32(s, p, len / 4);
+        break;
+    case 8:
+        scan_i64(s, p, len / 8);
+        break;
+    default:
+        for (size_t i = 0; i + 4 <= len;) {
+            uint32_t n = (uint32_t)p[i] | (uint32_t)p[i + 1] << 8 | (uint32_t)p[i + 2] << 16 |
+                         (uint32_t)p[i + 3] << 24;
+            if (n > len - i - 4)
+                break;
+            pq_stats_bytes(s, p + i + 4, n);
+            i += 4 + (size_t)n;
+        }
+    }
+}
+
 void pq_stats_write(const pq_stats *s, tc_writer *t, int16_t id)
 {
     tc_field_struct_begin(t, id);
     uint8_t mn[8], mx[8];
     const void *pmin = mn, *pmax = mx;
     size_t lmin = 0, lmax = 0;
-    if (s->has && !s->err) {
+    /* Very long byte-array bounds would bloat the footer: omit them. */
+    int bounds =
+        s->has && !s->err &&
+        (s->width != 0 || (s->bmin.len <= PQ_STATS_MAX_BOUND && s->bmax.len <= PQ_STATS_MAX_BOUND));
+    if (bounds) {
         if (s->width == 0) {
             pmin = s->bmin.p;
             lmin = s->bmin.len;
@@ -76,7 +134,7 @@ void pq_stats_write(const pq_stats *s, tc_writer *t, int16_t id)
         }
     }
     tc_field_i64(t, 3, s->null_count);
-    if (s->has && !s->err) {
+    if (bounds) {
         tc_field_binary(t, 5, pmax, lmax);
         tc_field_binary(t, 6, pmin, lmin);
         tc_field_bool(t, 7, 1);

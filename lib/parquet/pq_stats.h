@@ -7,6 +7,9 @@
 #include "parquet/pq_buf.h"
 #include "parquet/thrift_compact.h"
 
+/* Byte-array min/max longer than this are left out of the statistics. */
+#define PQ_STATS_MAX_BOUND 4096
+
 typedef enum { PQ_ORDER_SIGNED, PQ_ORDER_UNSIGNED, PQ_ORDER_BYTES } pq_order;
 
 typedef struct pq_stats {
@@ -45,6 +48,10 @@ static inline void pq_stats_int(pq_stats *s, int64_t v)
 }
 
 void pq_stats_bytes(pq_stats *s, const void *p, uint32_t len);
+
+/* Folds a buffer of PLAIN values into the bounds: width 1 (one byte per
+ * bool), 4 or 8 (host-order ints), 0 (4-byte length + bytes each). */
+void pq_stats_scan(pq_stats *s, const uint8_t *p, size_t len);
 
 /* Unsigned lexicographic compare, shorter prefix first. */
 int pq_bytes_cmp(const void *a, size_t alen, const void *b, size_t blen);

@@ -552,6 +552,47 @@ static void test_backwards(void)
     cf_assembler_free(a);
 }
 
+/* One bogus timestamp far in the future. On the same key it is what the
+ * SPEC says: the record it opens takes every later packet (negative
+ * offsets). On another key it cuts the records open at that moment once;
+ * later records are whole again and the output stays sorted. */
+static void test_glitch(void)
+{
+    cf_assembler_options o = opts();
+    o.variants = CF_VARIANT_BI;
+    const int64_t future = T0 + 86400 * 365 * SEC;
+    for (int other = 0; other < 2; other++) {
+        cf_assembler *a = mk(&o);
+        for (int k = 0; k < 200; k++) {
+            cf_packet p = pkt(T0 + k * SEC / 2, "10.0.0.2", 1, "9.9.9.9", 2, 0x2, 1);
+            if (k == 50) {
+                p.ts_us = future;
+                if (other)
+                    p.src_port = 77;
+            }
+            cf_assembler_add(a, &p);
+        }
+        finish(a);
+        CHECK(sorted(CF_VARIANT_BI));
+        if (!other) {
+            CHECK_EQ_INT(count_variant(CF_VARIANT_BI), 2);
+            CHECK_EQ_INT(nth(CF_VARIANT_BI, 0)->total_packets, 50);
+            CHECK_EQ_INT(nth(CF_VARIANT_BI, 1)->first_seen, future);
+            CHECK_EQ_INT(nth(CF_VARIANT_BI, 1)->total_packets, 150);
+            CHECK(nth(CF_VARIANT_BI, 1)->off[1] < 0);
+        } else {
+            CHECK_EQ_INT(count_variant(CF_VARIANT_BI), 4);
+            CHECK_EQ_INT(nth(CF_VARIANT_BI, 0)->total_packets, 50);
+            CHECK_EQ_INT(nth(CF_VARIANT_BI, 1)->first_seen, T0 + 51 * SEC / 2);
+            CHECK_EQ_INT(nth(CF_VARIANT_BI, 1)->total_packets, 120);
+            CHECK_EQ_INT(nth(CF_VARIANT_BI, 2)->total_packets, 29);
+            CHECK_EQ_INT(nth(CF_VARIANT_BI, 3)->first_seen, future);
+            CHECK_EQ_INT(nth(CF_VARIANT_BI, 3)->dev_port, 77);
+        }
+        cf_assembler_free(a);
+    }
+}
+
 static void test_unspecified(void)
 {
     cf_assembler_options o = opts();
@@ -875,6 +916,7 @@ int main(void)
     test_size_modes();
     test_fragments();
     test_backwards();
+    test_glitch();
     test_unspecified();
     test_device_list();
     test_max_flows();

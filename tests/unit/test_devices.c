@@ -185,6 +185,13 @@ static void test_forms(void)
     CHECK(d != NULL);
     CHECK_EQ_STR(M(d, NULL, "10.0.0.9"), "Caf\xc3\xa9 \xef\xbf\xbd x");
     cf_devices_free(d);
+    /* A cut 3-byte sequence is one replacement; a lone continuation byte,
+     * an overlong lead and a surrogate each give theirs. */
+    static const char odd2[] = "A\xe2\x82Z\x80\xc0\xaf\xed\xa0\x80\xf0\x9f\x98\x80 10.0.0.8";
+    d = cf_devices_parse("odd", odd2, sizeof odd2 - 1, err, sizeof err, NULL, NULL);
+    CHECK_EQ_STR(M(d, NULL, "10.0.0.8"), "A\xef\xbf\xbdZ\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"
+                                         "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xf0\x9f\x98\x80");
+    cf_devices_free(d);
     size_t big = 1 << 20;
     char *longline = malloc(big + 64);
     memset(longline, 'n', big);

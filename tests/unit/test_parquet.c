@@ -10,6 +10,8 @@
 #include "parquet/thrift_compact.h"
 
 #include <dirent.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -388,6 +390,38 @@ static void test_stats(void)
     CHECK(s.bmin.len == 0);
     CHECK(s.bmax.len == 1 && s.bmax.p[0] == 0xff);
     CHECK(pq_bytes_cmp("ab", 2, "abc", 3) < 0 && pq_bytes_cmp("b", 1, "abc", 3) > 0);
+    /* Page scans: unsigned order flips the sign bit; bytes walk lengths. */
+    int32_t u[4] = {7, -1, 0, 100};
+    pq_stats_free(&s);
+    pq_stats_init(&s, 4, PQ_ORDER_UNSIGNED);
+    pq_stats_scan(&s, (const uint8_t *)u, sizeof u);
+    CHECK(s.has && s.imin == 0 && s.imax == -1);
+    pq_stats_init(&s, 4, PQ_ORDER_SIGNED);
+    pq_stats_scan(&s, (const uint8_t *)u, sizeof u);
+    CHECK(s.imin == -1 && s.imax == 100);
+    int64_t l[3] = {INT64_MIN, 5, INT64_MAX};
+    pq_stats_init(&s, 8, PQ_ORDER_UNSIGNED);
+    pq_stats_scan(&s, (const uint8_t *)l, sizeof l);
+    CHECK(s.imin == 5 && s.imax == INT64_MIN);
+    pq_stats_init(&s, 1, PQ_ORDER_SIGNED);
+    pq_stats_scan(&s, (const uint8_t *)"\1\1", 2);
+    CHECK(s.imin == 1 && s.imax == 1);
+    pq_stats_init(&s, 0, PQ_ORDER_BYTES);
+    static const uint8_t plain[] = {2, 0, 0, 0, 'z', 'a', 0, 0, 0, 0, 1, 0, 0, 0, 'b', 9, 0};
+    pq_stats_scan(&s, plain, sizeof plain); /* the truncated last value is ignored */
+    CHECK(s.bmin.len == 0 && s.bmax.len == 2 && s.bmax.p[0] == 'z');
+    pq_stats_free(&s);
+
+    /* Over-long byte-array bounds are omitted; null_count stays. */
+    static uint8_t longv[PQ_STATS_MAX_BOUND + 1];
+    pq_stats_free(&s);
+    pq_stats_init(&s, 0, PQ_ORDER_BYTES);
+    pq_stats_bytes(&s, longv, sizeof longv);
+    b.len = 0;
+    tc_init(&t, &b);
+    pq_stats_write(&s, &t, 1);
+    tc_finish(&t);
+    CHECK_BYTES(&b, 0x1c, 0x36, 0x00, 0x00, 0x00);
     pq_stats_free(&s);
     pq_buf_free(&b);
 }
@@ -944,6 +978,44 @@ static void test_errors(void)
     }
     rmdir(path);
     CHECK_EQ_INT(count_entries(tmpdir), 0);
+
+    /* A failing write (file size limit: EFBIG) fails the writer, the close
+     * reports it with the path and nothing is left behind. */
+    struct rlimit old, lim;
+    getrlimit(RLIMIT_FSIZE, &old);
+    lim = old;
+    lim.rlim_cur = 100000;
+    void (*prev)(int) = signal(SIGXFSZ, SIG_IGN);
+    snprintf(path, sizeof path, "%s/full.parquet", tmpdir);
+    pq_options small = {.codec = PQ_CODEC_UNCOMPRESSED, .row_group_bytes = 50000};
+    w = pq_open(path, cols, 3, &small, err, sizeof err);
+    CHECK(w != NULL);
+    if (w && setrlimit(RLIMIT_FSIZE, &lim) == 0) {
+        int rc = 0;
+        uint8_t junk[1000] = {0};
+        for (int r = 0; r < 5000 && rc == 0; r++) { /* past the 1 MiB write buffer */
+            memcpy(junk, &r, sizeof r);             /* distinct values: no tiny dictionary */
+            rc |= pq_put_int32(w, 0, r) | pq_put_bytes(w, 1, junk, sizeof junk) |
+                  pq_put_list_int64(w, 2, NULL, 0);
+            rc |= pq_end_row(w);
+        }
+        CHECK_EQ_INT(rc, -1);
+        CHECK(strstr(pq_error(w), "write failed") != NULL);
+        CHECK_EQ_INT(pq_put_int32(w, 0, 1), -1); /* the writer stays failed */
+        CHECK_EQ_INT(pq_close(w, err, sizeof err), -1);
+        CHECK(strstr(err, path) != NULL && strstr(err, "File too large") != NULL);
+        setrlimit(RLIMIT_FSIZE, &old);
+    } else if (w) {
+        pq_abort(w);
+    }
+    signal(SIGXFSZ, prev);
+    CHECK_EQ_INT(count_entries(tmpdir), 0);
+
+    /* NULL writers are errors, not crashes. */
+    CHECK_EQ_INT(pq_put_int32(NULL, 0, 1), -1);
+    CHECK_EQ_INT(pq_end_row(NULL), -1);
+    CHECK_EQ_INT(pq_set_kv(NULL, "a", "b"), -1);
+    CHECK_EQ_INT(pq_rows(NULL), 0);
 }
 
 int main(void)
