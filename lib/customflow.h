@@ -31,20 +31,20 @@ typedef enum { CF_CODEC_ZSTD, CF_CODEC_SNAPPY, CF_CODEC_GZIP, CF_CODEC_NONE } cf
 typedef enum { CF_LAYOUT_NESTED, CF_LAYOUT_WIDE } cf_layout;
 
 typedef struct cf_config {
-    uint32_t packets;       /* i: packets listed per record (default 10) */
-    uint32_t payload_bytes; /* j: payload bytes kept per packet (default 1000) */
-    int64_t lifetime_us;    /* L (default 60 s) */
-    int variants;           /* CF_VARIANT_BI | CF_VARIANT_UNI (default both) */
-    cf_size_mode size_mode; /* default CF_SIZE_WIRE */
-    int anonymize;          /* write local remotes as 0.0.0.0 / :: (default 1) */
-    cf_codec codec;         /* default zstd */
-    cf_layout layout;       /* default nested */
-    uint32_t payload_cells; /* wide layout: B (default 3000) */
-    const char *filter;     /* BPF expression or NULL */
-    const char *devices_path;    /* device list or NULL */
-    const char *const *local;    /* extra local prefixes (CIDR text) */
+    uint32_t packets;         /* i: packets listed per record (default 10) */
+    uint32_t payload_bytes;   /* j: payload bytes kept per packet (default 1000) */
+    int64_t lifetime_us;      /* L (default 60 s) */
+    int variants;             /* CF_VARIANT_BI | CF_VARIANT_UNI (default both) */
+    cf_size_mode size_mode;   /* default CF_SIZE_WIRE */
+    int anonymize;            /* write local remotes as 0.0.0.0 / :: (default 1) */
+    cf_codec codec;           /* default zstd */
+    cf_layout layout;         /* default nested */
+    uint32_t payload_cells;   /* wide layout: B (default 3000) */
+    const char *filter;       /* BPF expression or NULL */
+    const char *devices_path; /* device list or NULL */
+    const char *const *local; /* extra local prefixes (CIDR text) */
     size_t n_local;
-    size_t max_flows;       /* open records cap per variant (0: none) */
+    size_t max_flows; /* open records cap per variant (0: none) */
 } cf_config;
 
 void cf_config_init(cf_config *c);
@@ -75,10 +75,13 @@ typedef struct cf_report {
     uint64_t packets_no_device;  /* IP packets between two non-devices */
     uint64_t skipped[16];        /* by reason, see cf_skip_name() */
     uint64_t records_bi, records_uni;
-    uint64_t early_closed;       /* records closed early by max_flows */
-    int damaged;                 /* input ended early: message in damage */
+    uint64_t early_closed; /* records closed early by max_flows */
+    uint64_t out_of_order; /* records written out of first_seen order
+                              (only: max_flows reached and the clock
+                              stepped back) */
+    int damaged;           /* input ended early: message in damage */
     char damage[512];
-    cf_device_count *devices;    /* sorted by label */
+    cf_device_count *devices; /* sorted by label */
     size_t n_devices;
 } cf_report;
 

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <pthread.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -49,6 +50,7 @@ static void usage(FILE *f)
           "      --layout L           nested|wide (default nested; wide: the published\n"
           "                           dataset's matrix, one column per cell)\n"
           "      --payload-cells B    wide layout: payload cells C_000.. (default 3000)\n"
+          "  -j, --jobs N             captures converted in parallel (default: cores)\n"
           "  -q, --quiet              no summary, no progress\n"
           "      --version            print the version\n"
           "  -h, --help               this help\n",
@@ -61,15 +63,14 @@ static int parse_u32(const char *opt, const char *s, uint32_t lo, uint32_t hi, u
     errno = 0;
     unsigned long long v = strtoull(s, &end, 10);
     if (!*s || *end || errno || s[0] == '-' || v < lo || v > hi) {
-        fprintf(stderr, "customflow: %s: '%s' is not a whole number from %" PRIu32 " to %" PRIu32
-                        "\n",
-                opt, s, lo, hi);
+        fprintf(stderr,
+                "customflow: %s: '%s' is not a whole number from %" PRIu32 " to %" PRIu32 "\n", opt,
+                s, lo, hi);
         return -1;
     }
     *out = (uint32_t)v;
     return 0;
 }
-
 
 static void print_warning(void *ctx, const char *msg)
 {
@@ -115,11 +116,50 @@ static void show_progress(void *ctx, uint64_t bytes, uint64_t frames)
     fprintf(stderr, "\r  %.1f MB, %" PRIu64 " packets ", bytes / 1e6, frames);
 }
 
+/* Inputs are handed to worker threads one at a time; each keeps its result
+ * until all are done so that messages come out in input order. */
+typedef struct {
+    int done, rc;
+    cf_report rep;
+    char err[1024];
+} job_result;
+
+typedef struct {
+    cf_session *s;
+    char **inputs;
+    int n, next;
+    const char *out_dir;
+    int progress;
+    job_result *results;
+    pthread_mutex_t lock;
+} job_queue;
+
+static void *convert_worker(void *arg)
+{
+    job_queue *q = arg;
+    for (;;) {
+        pthread_mutex_lock(&q->lock);
+        int k = stop_flag ? q->n : q->next++;
+        pthread_mutex_unlock(&q->lock);
+        if (k >= q->n)
+            return NULL;
+        job_result *r = &q->results[k];
+        progress_state ps = {0};
+        r->rc =
+            cf_convert(q->s, q->inputs[k], q->out_dir, &r->rep, q->progress ? show_progress : NULL,
+                       &ps, &stop_flag, r->err, sizeof r->err);
+        if (ps.shown)
+            fputs("\r\033[K", stderr);
+        r->done = 1;
+    }
+}
+
 static void print_report(const char *path, const cf_report *r, int variants)
 {
     fprintf(stderr, "%s:\n", path);
-    fprintf(stderr, "  packets read %" PRIu64 ", IP %" PRIu64 ", attributed %" PRIu64
-                    ", between non-devices %" PRIu64 "\n",
+    fprintf(stderr,
+            "  packets read %" PRIu64 ", IP %" PRIu64 ", attributed %" PRIu64
+            ", between non-devices %" PRIu64 "\n",
             r->frames, r->packets_decoded, r->packets_attributed, r->packets_no_device);
     int any = 0;
     for (int k = 1; k < cf_skip_count(); k++) {
@@ -134,9 +174,14 @@ static void print_report(const char *path, const cf_report *r, int variants)
     if (variants & CF_VARIANT_BI)
         fprintf(stderr, "  records: bidirectional %" PRIu64, r->records_bi);
     if (variants & CF_VARIANT_UNI)
-        fprintf(stderr, "%sunidirectional %" PRIu64, variants & CF_VARIANT_BI ? ", " : "  records: ",
-                r->records_uni);
+        fprintf(stderr, "%sunidirectional %" PRIu64,
+                variants & CF_VARIANT_BI ? ", " : "  records: ", r->records_uni);
     fputc('\n', stderr);
+    if (r->out_of_order)
+        fprintf(stderr,
+                "  records written out of first_seen order (clock stepped back under "
+                "--max-flows): %" PRIu64 "\n",
+                r->out_of_order);
     if (r->early_closed)
         fprintf(stderr, "  records closed early by --max-flows: %" PRIu64 "\n", r->early_closed);
     if (r->n_devices) {
@@ -160,6 +205,8 @@ int main(int argc, char **argv)
         OPT_CELLS,
         OPT_VERSION,
     };
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    uint32_t jobs = ncpu > 0 && ncpu < 1024 ? (uint32_t)ncpu : 1;
     static const struct option longopts[] = {
         {"output", required_argument, 0, 'o'},
         {"devices", required_argument, 0, 'd'},
@@ -175,6 +222,7 @@ int main(int argc, char **argv)
         {"max-flows", required_argument, 0, OPT_MAX_FLOWS},
         {"layout", required_argument, 0, OPT_LAYOUT},
         {"payload-cells", required_argument, 0, OPT_CELLS},
+        {"jobs", required_argument, 0, 'j'},
         {"quiet", no_argument, 0, 'q'},
         {"version", no_argument, 0, OPT_VERSION},
         {"help", no_argument, 0, 'h'},
@@ -190,7 +238,7 @@ int main(int argc, char **argv)
     if (!local)
         return 2;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, ":o:d:n:b:t:f:qh", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":o:d:n:b:t:f:j:qh", longopts, NULL)) != -1) {
         switch (c) {
         case 'o':
             out_dir = optarg;
@@ -233,8 +281,9 @@ int main(int argc, char **argv)
             else if (!strcmp(optarg, "unidirectional"))
                 cfg.variants = CF_VARIANT_UNI;
             else {
-                fprintf(stderr, "customflow: --variant: '%s' is not both, bidirectional or "
-                                "unidirectional\n",
+                fprintf(stderr,
+                        "customflow: --variant: '%s' is not both, bidirectional or "
+                        "unidirectional\n",
                         optarg);
                 return 2;
             }
@@ -249,8 +298,7 @@ int main(int argc, char **argv)
             else if (!strcmp(optarg, "payload"))
                 cfg.size_mode = CF_SIZE_PAYLOAD;
             else {
-                fprintf(stderr,
-                        "customflow: --size: '%s' is not wire, ip, transport or payload\n",
+                fprintf(stderr, "customflow: --size: '%s' is not wire, ip, transport or payload\n",
                         optarg);
                 return 2;
             }
@@ -297,6 +345,10 @@ int main(int argc, char **argv)
                 return 2;
             cfg.payload_cells = u;
             break;
+        case 'j':
+            if (parse_u32("--jobs", optarg, 1, 256, &jobs))
+                return 2;
+            break;
         case 'q':
             quiet = 1;
             break;
@@ -325,7 +377,7 @@ int main(int argc, char **argv)
     }
 
     /* Everything that can be known to fail is checked before any work. */
-    char (*stems)[256] = calloc((size_t)ninputs, sizeof *stems);
+    char(*stems)[256] = calloc((size_t)ninputs, sizeof *stems);
     if (!stems)
         return 2;
     for (int k = 0; k < ninputs; k++) {
@@ -380,27 +432,48 @@ int main(int argc, char **argv)
 
     int status = 0;
     int tty = !quiet && isatty(2);
-    for (int k = 0; k < ninputs && !stop_flag; k++) {
-        cf_report rep;
-        progress_state ps = {0};
-        err[0] = 0;
-        int rc = cf_convert(s, inputs[k], out_dir, &rep, tty ? show_progress : NULL, &ps,
-                            &stop_flag, err, sizeof err);
-        if (ps.shown)
-            fputs("\r\033[K", stderr);
-        if (rc < 0) {
-            fprintf(stderr, "customflow: %s\n", err);
+    if (jobs > (uint32_t)ninputs)
+        jobs = (uint32_t)ninputs;
+    job_queue jq = {.s = s,
+                    .inputs = inputs,
+                    .n = ninputs,
+                    .out_dir = out_dir,
+                    .progress = tty && jobs == 1,
+                    .results = calloc((size_t)ninputs, sizeof *jq.results)};
+    if (!jq.results) {
+        fprintf(stderr, "customflow: out of memory\n");
+        return 1;
+    }
+    pthread_mutex_init(&jq.lock, NULL);
+    pthread_t *threads = calloc(jobs, sizeof *threads);
+    uint32_t started = 0;
+    for (; threads && started + 1 < jobs; started++)
+        if (pthread_create(&threads[started], NULL, convert_worker, &jq) != 0)
+            break;
+    convert_worker(&jq); /* this thread works too */
+    for (uint32_t k = 0; k < started; k++)
+        pthread_join(threads[k], NULL);
+    free(threads);
+    /* Messages and summaries in input order, whatever order jobs ended in. */
+    for (int k = 0; k < ninputs; k++) {
+        job_result *r = &jq.results[k];
+        if (!r->done)
+            continue;
+        if (r->rc < 0) {
+            fprintf(stderr, "customflow: %s\n", r->err);
             status = 1;
         } else {
-            if (rc == 1) {
-                fprintf(stderr, "customflow: %s\n", rep.damage);
+            if (r->rc == 1) {
+                fprintf(stderr, "customflow: %s\n", r->rep.damage);
                 status = 1;
             }
             if (!quiet)
-                print_report(inputs[k], &rep, cfg.variants);
+                print_report(inputs[k], &r->rep, cfg.variants);
         }
-        cf_report_free(&rep);
+        cf_report_free(&r->rep);
     }
+    free(jq.results);
+    pthread_mutex_destroy(&jq.lock);
     cf_session_free(s);
     free(stems);
     free(local);

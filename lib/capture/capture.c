@@ -289,3 +289,22 @@ int cf_capture_check_filter(const char *filter, char *err, size_t errlen)
     pcap_close(dead);
     return rc;
 }
+
+int cf_capture_sha256(cf_capture *c, char hex[65], char *err, size_t errlen)
+{
+    if (cf_in_sha256(&c->in, hex) != 0) {
+        cf_cap_copy(err, errlen, c->in.msg);
+        return -1;
+    }
+    return 0;
+}
+
+int cf_capture_hash_concurrent(const cf_capture *c)
+{
+    return c->in.map != NULL;
+}
+
+void cf_capture_set_stop(cf_capture *c, volatile const int *stop)
+{
+    c->in.stop = stop;
+}

@@ -40,6 +40,16 @@ uint64_t cf_capture_offset(const cf_capture *c);
 
 void cf_capture_close(cf_capture *c);
 
+/* SHA-256 of the capture file as stored (see cf_in_sha256): for a regular
+ * file it may run on another thread while frames are read; for a pipe, call
+ * it once reading is over. 0, or -1 with a message in err. */
+int cf_capture_sha256(cf_capture *c, char hex[65], char *err, size_t errlen);
+/* 1 when cf_capture_sha256 may run concurrently with cf_capture_next. */
+int cf_capture_hash_concurrent(const cf_capture *c);
+/* A raised *stop makes a read blocked on a slow pipe give up when a signal
+ * arrives (instead of waiting for data). */
+void cf_capture_set_stop(cf_capture *c, volatile const int *stop);
+
 /* Checks that a BPF expression compiles (against Ethernet), so that a bad
  * --filter is a usage error before any work. 0, or -1 with a message. */
 int cf_capture_check_filter(const char *filter, char *err, size_t errlen);

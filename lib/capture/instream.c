@@ -42,17 +42,28 @@ const char *cf_in_kind_name(const cf_in *s)
     }
 }
 
+/* read() that retries when a signal interrupts it, unless the caller's
+ * stop flag was raised; every byte read goes into the file's hash. */
+static ssize_t read_hashed(cf_in *s, uint8_t *p, size_t len)
+{
+    for (;;) {
+        ssize_t r = read(s->fd, p, len);
+        if (r < 0 && errno == EINTR && !(s->stop && *s->stop))
+            continue;
+        if (r > 0)
+            cf_sha256_update(&s->sha, p, (size_t)r);
+        return r;
+    }
+}
+
 /* read() until len bytes or end of file; returns bytes read or -1. */
-static ssize_t read_full(int fd, uint8_t *p, size_t len)
+static ssize_t read_full(cf_in *s, uint8_t *p, size_t len)
 {
     size_t got = 0;
     while (got < len) {
-        ssize_t r = read(fd, p + got, len - got);
-        if (r < 0) {
-            if (errno == EINTR)
-                continue;
+        ssize_t r = read_hashed(s, p + got, len - got);
+        if (r < 0)
             return -1;
-        }
         if (r == 0)
             break;
         got += (size_t)r;
@@ -75,7 +86,7 @@ static int src_refill(cf_in *s)
         s->src_len = left > ZCHUNK_MAX ? ZCHUNK_MAX : (size_t)left;
         return 0;
     }
-    ssize_t r = read_full(s->fd, s->inbuf, s->inbuf_cap);
+    ssize_t r = read_full(s, s->inbuf, s->inbuf_cap);
     if (r < 0) {
         in_fail(s, "read error: %s", strerror(errno));
         return -1;
@@ -214,10 +225,8 @@ int cf_in_fill(cf_in *s, size_t n)
         }
         size_t target = n < s->cap ? n : s->cap;
         if (s->kind == CF_IN_READ) {
-            ssize_t got = read(s->fd, s->own + s->end, s->cap - s->end);
+            ssize_t got = read_hashed(s, s->own + s->end, s->cap - s->end);
             if (got < 0) {
-                if (errno == EINTR)
-                    continue;
                 in_fail(s, "read error: %s", strerror(errno));
                 return -1;
             }
@@ -246,6 +255,7 @@ static int open_fail(cf_in *s, char *err, size_t errlen, const char *what)
 int cf_in_open(cf_in *s, const char *path, char *err, size_t errlen)
 {
     memset(s, 0, sizeof *s);
+    cf_sha256_init(&s->sha);
     s->fd = -1;
     s->name = path;
     s->fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -278,7 +288,7 @@ int cf_in_open(cf_in *s, const char *path, char *err, size_t errlen)
         s->inbuf = malloc(s->inbuf_cap);
         if (!s->inbuf)
             return open_fail(s, err, errlen, "out of memory");
-        ssize_t r = read_full(s->fd, s->inbuf, s->inbuf_cap);
+        ssize_t r = read_full(s, s->inbuf, s->inbuf_cap);
         if (r < 0)
             return open_fail(s, err, errlen, strerror(errno));
         if (r == 0)
@@ -355,5 +365,31 @@ void cf_in_close(cf_in *s)
     free(s->own);
     free(s->inbuf);
     memset(s, 0, sizeof *s);
+    cf_sha256_init(&s->sha);
     s->fd = -1;
+}
+
+int cf_in_sha256(cf_in *s, char hex[65])
+{
+    uint8_t d[32];
+    if (s->map) {
+        cf_sha256 h;
+        cf_sha256_init(&h);
+        cf_sha256_update(&h, s->map, s->maplen);
+        cf_sha256_final(&h, d);
+        cf_sha256_hex(d, hex);
+        return 0;
+    }
+    /* Whatever the readers did not consume is still in the pipe. */
+    uint8_t buf[1 << 16];
+    ssize_t r;
+    while ((r = read_hashed(s, buf, sizeof buf)) > 0)
+        ;
+    if (r < 0) {
+        in_fail(s, "read error: %s", strerror(errno));
+        return -1;
+    }
+    cf_sha256_final(&s->sha, d);
+    cf_sha256_hex(d, hex);
+    return 0;
 }

@@ -14,6 +14,8 @@
 #include <zlib.h>
 #include <zstd.h>
 
+#include "util/sha256.h"
+
 /* Largest single request (one pcapng block / pcap record and its header). */
 #define CF_IN_MAX_NEED ((size_t)256 * 1024 * 1024 + 64)
 
@@ -41,6 +43,11 @@ typedef struct cf_in {
     int z_init, z_member_done;
     ZSTD_DStream *zs;
     size_t zs_last;
+    /* SHA-256 of the raw file bytes read so far (streams only: a mapped
+     * file is hashed from its mapping by cf_in_sha256). */
+    cf_sha256 sha;
+    /* When set and non-zero, a read interrupted by a signal gives up. */
+    volatile const int *stop;
     int eof;    /* no more bytes will come */
     int failed; /* decompression or read error, message in msg */
     char msg[320];
@@ -79,5 +86,11 @@ static inline uint64_t cf_in_offset(const cf_in *s)
     return s->base + s->pos;
 }
 const char *cf_in_kind_name(const cf_in *s);
+
+/* SHA-256 of the whole raw file (compressed bytes for .gz/.zst) as lower-case
+ * hex. A mapped file is hashed from its mapping, which other threads may do
+ * while the stream is read; a streamed one reads the rest of its input into
+ * the hash, so call it only once reading is over. 0, or -1 with s->msg. */
+int cf_in_sha256(cf_in *s, char hex[65]);
 
 #endif

@@ -3,6 +3,7 @@
  * report. Files appear only when complete: every failure aborts them. */
 #include <errno.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +16,6 @@
 #include "flow/devices.h"
 #include "flow/netaddr.h"
 #include "flow/record.h"
-#include "util/sha256.h"
 
 struct cf_session {
     cf_config cfg;
@@ -194,8 +194,24 @@ static int make_dir(const char *path, char *err, size_t errlen)
     return 0;
 }
 
+/* The input's SHA-256 is computed on a second thread while the capture is
+ * converted: on a 2-core machine it then costs no wall time. */
+typedef struct {
+    cf_capture *cap;
+    char hex[65];
+    int failed;
+    char err[512];
+} hash_job;
+
+static void *hash_thread(void *arg)
+{
+    hash_job *j = arg;
+    j->failed = cf_capture_sha256(j->cap, j->hex, j->err, sizeof j->err) != 0;
+    return NULL;
+}
+
 static void add_metadata(cf_flowfile *f, const cf_config *cfg, const char *variant,
-                         const char *input, const char *sha)
+                         const char *input)
 {
     char v[64];
     cf_flowfile_kv(f, "customflow.version", CF_VERSION_STRING);
@@ -213,7 +229,6 @@ static void add_metadata(cf_flowfile *f, const cf_config *cfg, const char *varia
     cf_flowfile_kv(f, "customflow.filter", cfg->filter ? cfg->filter : "");
     const char *base = strrchr(input, '/');
     cf_flowfile_kv(f, "customflow.input", base ? base + 1 : input);
-    cf_flowfile_kv(f, "customflow.input_sha256", sha);
 }
 
 int cf_convert(cf_session *s, const char *capture_path, const char *out_dir, cf_report *rep,
@@ -224,14 +239,17 @@ int cf_convert(cf_session *s, const char *capture_path, const char *out_dir, cf_
     memset(rep, 0, sizeof *rep);
     cf_capture_stem(capture_path, rep->stem, sizeof rep->stem);
 
-    char sha[65];
-    if (cf_sha256_file(capture_path, sha) != 0) {
-        snprintf(err, errlen, "%s: %s", capture_path, strerror(errno));
-        return -1;
-    }
     cf_capture *cap = cf_capture_open(capture_path, cfg->filter, err, errlen);
     if (!cap)
         return -1;
+    cf_capture_set_stop(cap, stop);
+    /* A mapped file is hashed on a second thread while it is converted (on
+     * two cores that costs no wall time); a pipe is hashed as it is read. */
+    hash_job hj = {.cap = cap};
+    pthread_t hasher;
+    int hashing =
+        cf_capture_hash_concurrent(cap) && pthread_create(&hasher, NULL, hash_thread, &hj) == 0;
+    int hashed = hashing;
 
     convert_ctx ctx = {.s = s};
     static const char *const variant_dir[2] = {"bidirectional", "unidirectional"};
@@ -250,7 +268,7 @@ int cf_convert(cf_session *s, const char *capture_path, const char *out_dir, cf_
         ctx.out[k] = cf_flowfile_open(path, cfg, err, errlen);
         if (!ctx.out[k])
             goto done;
-        add_metadata(ctx.out[k], cfg, variant_dir[k], capture_path, sha);
+        add_metadata(ctx.out[k], cfg, variant_dir[k], capture_path);
     }
 
     cf_assembler_options ao = {
@@ -280,8 +298,8 @@ int cf_convert(cf_session *s, const char *capture_path, const char *out_dir, cf_
             if (progress)
                 progress(progress_ctx, cf_capture_offset(cap), rep->frames);
         }
-        cf_skip_reason why = cf_decode_frame(fr.linktype, fr.data, fr.cap_len, fr.wire_len,
-                                             fr.ts_us, &pkt);
+        cf_skip_reason why =
+            cf_decode_frame(fr.linktype, fr.data, fr.cap_len, fr.wire_len, fr.ts_us, &pkt);
         if (why != CF_DECODED) {
             if ((unsigned)why < sizeof rep->skipped / sizeof rep->skipped[0])
                 rep->skipped[why]++;
@@ -307,6 +325,16 @@ int cf_convert(cf_session *s, const char *capture_path, const char *out_dir, cf_
     }
     if (st < 0)
         rep->damaged = 1;
+    if (hashing) {
+        pthread_join(hasher, NULL);
+        hashing = 0;
+    } else if (!hashed) {
+        hash_thread(&hj);
+    }
+    if (hj.failed) {
+        snprintf(err, errlen, "%s", hj.err);
+        goto done;
+    }
     rep->bytes = cf_capture_offset(cap);
 
     const cf_assembler_stats *as_st = cf_assembler_stats_get(as);
@@ -315,6 +343,7 @@ int cf_convert(cf_session *s, const char *capture_path, const char *out_dir, cf_
     rep->records_bi = as_st->bi.records;
     rep->records_uni = as_st->uni.records;
     rep->early_closed = as_st->bi.early_closed + as_st->uni.early_closed;
+    rep->out_of_order = as_st->bi.out_of_order + as_st->uni.out_of_order;
 
     for (int k = 0; k < 2; k++) {
         if (!ctx.out[k])
@@ -323,6 +352,10 @@ int cf_convert(cf_session *s, const char *capture_path, const char *out_dir, cf_
         snprintf(v, sizeof v, "%" PRIu64,
                  k == 0 ? as_st->bi.early_closed : as_st->uni.early_closed);
         cf_flowfile_kv(ctx.out[k], "customflow.early_closed", v);
+        snprintf(v, sizeof v, "%" PRIu64,
+                 k == 0 ? as_st->bi.out_of_order : as_st->uni.out_of_order);
+        cf_flowfile_kv(ctx.out[k], "customflow.out_of_order", v);
+        cf_flowfile_kv(ctx.out[k], "customflow.input_sha256", hj.hex);
         cf_flowfile_kv(ctx.out[k], "customflow.input_damaged", rep->damaged ? rep->damage : "");
     }
     /* Close both before declaring success; a failed close removes its own
@@ -363,6 +396,8 @@ int cf_convert(cf_session *s, const char *capture_path, const char *out_dir, cf_
     rc = rep->damaged ? 1 : 0;
 
 done:
+    if (hashing)
+        pthread_join(hasher, NULL);
     for (int k = 0; k < 2; k++)
         cf_flowfile_abort(ctx.out[k]);
     cf_assembler_free(as);

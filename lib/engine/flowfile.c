@@ -180,6 +180,7 @@ cf_flowfile *cf_flowfile_open(const char *path, const cf_config *cfg, char *err,
     f->dir32 = calloc(cfg->packets ? cfg->packets : 1, sizeof *f->dir32);
     pq_options o = {0};
     o.codec = codec_of(cfg->codec);
+    o.row_group_bytes = (size_t)32 << 20; /* bounds memory: two files open per input */
     if (!f->dir32 || (cfg->layout == CF_LAYOUT_WIDE && build_wide_schema(f) != 0)) {
         snprintf(err, errlen, "%s: out of memory", path);
         free_flowfile(f);
@@ -251,8 +252,8 @@ int cf_flowfile_write(cf_flowfile *f, const cf_record *r, const cf_localnets *lo
     bad |= pq_put_list_int64(w, COL_OFFSET, r->offset_us, r->n);
     bad |= pq_put_list_int32(w, COL_SIZE, r->size, r->n);
     bad |= pq_put_list_int32(w, COL_DIRECTION, f->dir32, r->n);
-    bad |= pq_put_list_bytes(w, COL_PAYLOAD, (const uint8_t *const *)r->payload, r->payload_len,
-                             r->n);
+    bad |=
+        pq_put_list_bytes(w, COL_PAYLOAD, (const uint8_t *const *)r->payload, r->payload_len, r->n);
     if (bad)
         return -1;
     return pq_end_row(w);

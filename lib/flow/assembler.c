@@ -322,8 +322,12 @@ static int release(cf_assembler *a, variant *v, int final)
     cf_heapnode *c;
     while ((c = cf_recheap_top(&v->closed)) != NULL) {
         if (!final) {
+            /* Closed records wait for the watermark so that a later packet
+             * with an older timestamp cannot open a record that sorts before
+             * them; past max_flows waiting ones, memory wins and they go. */
             cf_heapnode *o = cf_recheap_top(&v->open);
-            if (c->time > wm || (o && !cf_heapnode_less(c, o)))
+            int over = a->o.max_flows && v->closed.n > a->o.max_flows;
+            if ((c->time > wm && !over) || (o && !cf_heapnode_less(c, o)))
                 break;
         }
         cf_recheap_pop(&v->closed);

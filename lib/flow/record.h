@@ -37,8 +37,13 @@ typedef struct cf_assembler_options {
     uint32_t payload_bytes; /* j */
     int64_t lifetime_us;    /* L */
     cf_size_mode size_mode;
-    int variants;     /* CF_VARIANT_BI | CF_VARIANT_UNI */
-    size_t max_flows; /* cap on open records (0: no cap) */
+    int variants; /* CF_VARIANT_BI | CF_VARIANT_UNI */
+    /* Cap on open records, and on closed records waiting for their turn to
+     * be emitted (0: no cap). Past it the oldest open records are closed
+     * early and the oldest waiting ones emitted at once; only when the
+     * capture's clock also steps back can a record then leave out of
+     * first_seen order (counted in out_of_order). */
+    size_t max_flows;
     /* G, how far back in time a later packet may go and still be placed
      * as an unbounded-memory assembler would place it. Records are emitted
      * before cf_assembler_finish once no packet within G of the newest

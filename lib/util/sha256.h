@@ -17,7 +17,9 @@ void cf_sha256_update(cf_sha256 *s, const void *data, size_t len);
 void cf_sha256_final(cf_sha256 *s, uint8_t out[32]);
 /* Lower-case hex of the digest; out needs 65 bytes. */
 void cf_sha256_hex(const uint8_t digest[32], char *out);
-/* Hashes a whole file; 0, or -1 with errno set. */
-int cf_sha256_file(const char *path, char hex[65]);
+/* 1 when the CPU's SHA instructions are used. */
+int cf_sha256_accelerated(void);
+/* The portable compression function (tests compare the fast path to it). */
+void cf_sha256_compress_portable(uint32_t h[8], const uint8_t block[64]);
 
 #endif

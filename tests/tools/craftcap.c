@@ -53,7 +53,7 @@ static int proto_number(const char *s)
     static const struct {
         const char *name;
         int num;
-    } names[] = {{"udp", 17}, {"tcp", 6},    {"icmp", 1},      {"icmp6", 58},
+    } names[] = {{"udp", 17},   {"tcp", 6},   {"icmp", 1},      {"icmp6", 58},
                  {"sctp", 132}, {"dccp", 33}, {"udplite", 136}, {"igmp", 2}};
     for (size_t k = 0; k < sizeof names / sizeof names[0]; k++)
         if (!strcmp(s, names[k].name))
