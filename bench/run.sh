@@ -58,7 +58,7 @@ cmds=(
     "$B/customflow -q -o $W/o1 CAP"
     "$B/customflow -q --variant bidirectional -o $W/o2 CAP"
     "$B/customflow -q --layout wide -o $W/o3 CAP"
-    "rm -rf $W/nf && mkdir -p $W/nf && nfpcapd -r CAP -l $W/nf"
+    "rm -rf $W/nf && mkdir -p $W/nf && nfpcapd -r CAP -w $W/nf"
     "argus -r CAP -w $W/argus.out"
     "ndpiReader -i CAP -q"
 )
@@ -91,7 +91,8 @@ for cap in "${caps[@]}"; do
             med[$n]=
             continue
         fi
-        hyperfine -N --style none --warmup 1 --runs "$RUNS" --export-json "$W/h.json" \
+        rm -f "$W/h.json"
+        hyperfine --style none --warmup 1 --runs "$RUNS" --export-json "$W/h.json" \
             --shell=bash "$c" >/dev/null 2>&1 || true
         med[$n]=$(node -e "const j=require('$W/h.json');console.log(j.results[0].median.toFixed(4))" 2>/dev/null || echo)
         /usr/bin/time -v bash -c "$c" >/dev/null 2>"$W/time.txt" || true
@@ -99,7 +100,7 @@ for cap in "${caps[@]}"; do
     done
     for k in "${!names[@]}"; do
         n=${names[$k]} m=${med[${names[$k]}]:-}
-        if [ -z "$m" ]; then row "$n" failed - - - - - -; continue; fi
+        if [ -z "$m" ]; then row "$n" failed - - - - - - >>"$W/report.md"; continue; fi
         row "$n" "$m" \
             "$(awk -v p="$pkts" -v m="$m" 'BEGIN{printf "%.0f", p/m}')" \
             "$(awk -v s="$size" -v m="$m" 'BEGIN{printf "%.1f", s/1e6/m}')" \

@@ -19,6 +19,7 @@
 
 #include "capture/capture.h"
 #include "customflow.h"
+#include "report/summary.h"
 
 static volatile int stop_flag;
 static volatile sig_atomic_t stop_signal;
@@ -32,6 +33,7 @@ static void on_signal(int sig)
 static void usage(FILE *f)
 {
     fputs("usage: customflow [OPTIONS] CAPTURE...\n"
+          "       customflow summary [OPTIONS] DIR...   (see customflow summary --help)\n"
           "Turns pcap/pcapng captures (optionally .gz/.zst) into custom flow records:\n"
           "OUT/bidirectional/STEM.parquet and OUT/unidirectional/STEM.parquet.\n"
           "\n"
@@ -70,6 +72,15 @@ static int parse_u32(const char *opt, const char *s, uint32_t lo, uint32_t hi, u
     }
     *out = (uint32_t)v;
     return 0;
+}
+
+/* Usage errors return from main at many places; what main allocated is
+ * freed here so that leak checkers see a clean exit. */
+static void *cleanup_local, *cleanup_stems;
+static void free_at_exit(void)
+{
+    free(cleanup_local);
+    free(cleanup_stems);
 }
 
 static void print_warning(void *ctx, const char *msg)
@@ -205,6 +216,8 @@ int main(int argc, char **argv)
         OPT_CELLS,
         OPT_VERSION,
     };
+    if (argc > 1 && !strcmp(argv[1], "summary"))
+        return cf_summary_main(argc - 1, argv + 1);
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     uint32_t jobs = ncpu > 0 && ncpu < 1024 ? (uint32_t)ncpu : 1;
     static const struct option longopts[] = {
@@ -232,6 +245,8 @@ int main(int argc, char **argv)
     cf_config_init(&cfg);
     const char *out_dir = "flows";
     const char **local = calloc((size_t)argc, sizeof *local);
+    cleanup_local = local;
+    atexit(free_at_exit);
     size_t n_local = 0;
     int quiet = 0, c;
     uint32_t u;
@@ -378,6 +393,7 @@ int main(int argc, char **argv)
 
     /* Everything that can be known to fail is checked before any work. */
     char(*stems)[256] = calloc((size_t)ninputs, sizeof *stems);
+    cleanup_stems = stems;
     if (!stems)
         return 2;
     for (int k = 0; k < ninputs; k++) {
@@ -475,8 +491,6 @@ int main(int argc, char **argv)
     free(jq.results);
     pthread_mutex_destroy(&jq.lock);
     cf_session_free(s);
-    free(stems);
-    free(local);
     if (stop_flag) {
         fprintf(stderr, "customflow: interrupted by signal %d; unfinished outputs removed\n",
                 (int)stop_signal);

@@ -194,6 +194,33 @@ static int make_dir(const char *path, char *err, size_t errlen)
     return 0;
 }
 
+/* "SIZE:COUNT,..." of the non-zero slots of a payload-size histogram, in
+ * ascending size (the summary command reads it back). */
+static char *hist_text(const uint64_t *hist)
+{
+    size_t cap = 4096, len = 0;
+    char *out = malloc(cap);
+    if (!out)
+        return NULL;
+    out[0] = 0;
+    for (uint32_t k = 0; k <= CF_PAYLOAD_HIST_MAX; k++) {
+        if (!hist[k])
+            continue;
+        if (cap - len < 48) {
+            char *n = realloc(out, cap * 2);
+            if (!n) {
+                free(out);
+                return NULL;
+            }
+            out = n;
+            cap *= 2;
+        }
+        len += (size_t)snprintf(out + len, cap - len, "%s%" PRIu32 ":%" PRIu64, len ? "," : "", k,
+                                hist[k]);
+    }
+    return out;
+}
+
 /* The input's SHA-256 is computed on a second thread while the capture is
  * converted: on a 2-core machine it then costs no wall time. */
 typedef struct {
@@ -356,6 +383,13 @@ int cf_convert(cf_session *s, const char *capture_path, const char *out_dir, cf_
                  k == 0 ? as_st->bi.out_of_order : as_st->uni.out_of_order);
         cf_flowfile_kv(ctx.out[k], "customflow.out_of_order", v);
         cf_flowfile_kv(ctx.out[k], "customflow.input_sha256", hj.hex);
+        char *hist = hist_text(k == 0 ? as_st->bi.payload_hist : as_st->uni.payload_hist);
+        if (!hist) {
+            snprintf(err, errlen, "%s: out of memory", capture_path);
+            goto done;
+        }
+        cf_flowfile_kv(ctx.out[k], "customflow.payload_hist", hist);
+        free(hist);
         cf_flowfile_kv(ctx.out[k], "customflow.input_damaged", rep->damaged ? rep->damage : "");
     }
     /* Close both before declaring success; a failed close removes its own

@@ -136,6 +136,8 @@ cf_assembler *cf_assembler_new(const cf_assembler_options *o, const cf_devices *
         cf_recheap_init(&v->closed);
         if (cf_ftab_init(&v->table, sizeof(flow_key), 1024) != 0)
             ok = 0;
+        if (v->on && !(v->st->payload_hist = calloc(CF_PAYLOAD_HIST_MAX + 1, sizeof(uint64_t))))
+            ok = 0;
     }
     if (!ok) {
         cf_assembler_free(a);
@@ -165,6 +167,7 @@ void cf_assembler_free(cf_assembler *a)
         cf_recheap_free(&v->open);
         cf_recheap_free(&v->closed);
         cf_ftab_free(&v->table);
+        free(v->st->payload_hist);
     }
     while (a->free_recs) {
         rec *r = a->free_recs;
@@ -418,6 +421,8 @@ static int to_variant(cf_assembler *a, variant *v, const flow_key *key, uint64_t
     }
     if (add_packet(a, r, p, dir, size) != 0)
         return -1;
+    v->st->payload_hist[p->payload_len < CF_PAYLOAD_HIST_MAX ? p->payload_len
+                                                             : CF_PAYLOAD_HIST_MAX]++;
     while (a->o.max_flows && v->open.n > a->o.max_flows) {
         if (close_rec(v, REC_OF(cf_recheap_top(&v->open))) != 0)
             return -1;

@@ -69,12 +69,19 @@ typedef int (*cf_record_sink)(void *ctx, int variant, const cf_record *r);
 
 typedef struct cf_assembler cf_assembler;
 
+/* Payload sizes of every packet in a record (not only the first i), for
+ * the summary's payload-size distribution: payload_hist[n] counts packets
+ * with a transport payload of n bytes; the last slot, CF_PAYLOAD_HIST_MAX,
+ * counts every packet of that size or more. */
+#define CF_PAYLOAD_HIST_MAX 65535
+
 typedef struct cf_variant_stats {
-    uint64_t records;      /* records emitted */
-    uint64_t early_closed; /* records closed early by max_flows */
-    uint64_t max_open;     /* peak of open records */
-    uint64_t out_of_order; /* records emitted before an already emitted
-                              one (clock jumped back by more than G) */
+    uint64_t *payload_hist; /* [CF_PAYLOAD_HIST_MAX + 1], NULL when off */
+    uint64_t records;       /* records emitted */
+    uint64_t early_closed;  /* records closed early by max_flows */
+    uint64_t max_open;      /* peak of open records */
+    uint64_t out_of_order;  /* records emitted before an already emitted
+                               one (clock jumped back by more than G) */
 } cf_variant_stats;
 
 typedef struct cf_assembler_stats {
