@@ -193,6 +193,7 @@ cf_capture *cf_capture_open(const char *path, const char *filter, char *err, siz
 
 int cf_capture_next(cf_capture *c, cf_frame *f, char *err, size_t errlen)
 {
+    cf_in_release(&c->in); /* the previous frame is no longer in use */
     for (;;) {
         int r =
             c->format == 1 ? cf_pcap_next(c, f, err, errlen) : cf_pcapng_next(c, f, err, errlen);

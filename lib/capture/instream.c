@@ -369,13 +369,37 @@ void cf_in_close(cf_in *s)
     s->fd = -1;
 }
 
+/* Drops whole pages in [from, to) of the mapping (they stay in the page
+ * cache; touching them again reads them back). */
+static void drop_pages(const cf_in *s, uint64_t from, uint64_t to)
+{
+    uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
+    from = (from + page - 1) / page * page;
+    to = to / page * page;
+    if (to > from)
+        madvise(s->map + from, (size_t)(to - from), MADV_DONTNEED);
+}
+
+void cf_in_release_slow(cf_in *s)
+{
+    /* For a mapped .gz/.zst file the mapping holds the compressed bytes. */
+    uint64_t consumed = s->kind == CF_IN_MMAP ? cf_in_offset(s) : s->src_done + s->src_pos;
+    drop_pages(s, s->released, consumed);
+    s->released = consumed;
+}
+
 int cf_in_sha256(cf_in *s, char hex[65])
 {
     uint8_t d[32];
     if (s->map) {
         cf_sha256 h;
         cf_sha256_init(&h);
-        cf_sha256_update(&h, s->map, s->maplen);
+        for (uint64_t off = 0; off < s->maplen; off += CF_IN_RELEASE_STEP) {
+            uint64_t n =
+                s->maplen - off < CF_IN_RELEASE_STEP ? s->maplen - off : CF_IN_RELEASE_STEP;
+            cf_sha256_update(&h, s->map + off, (size_t)n);
+            drop_pages(s, off, off + n);
+        }
         cf_sha256_final(&h, d);
         cf_sha256_hex(d, hex);
         return 0;

@@ -46,6 +46,7 @@ typedef struct cf_in {
     /* SHA-256 of the raw file bytes read so far (streams only: a mapped
      * file is hashed from its mapping by cf_in_sha256). */
     cf_sha256 sha;
+    uint64_t released; /* mapped bytes before this were dropped from memory */
     /* When set and non-zero, a read interrupted by a signal gives up. */
     volatile const int *stop;
     int eof;    /* no more bytes will come */
@@ -86,6 +87,18 @@ static inline uint64_t cf_in_offset(const cf_in *s)
     return s->base + s->pos;
 }
 const char *cf_in_kind_name(const cf_in *s);
+
+/* A mapped file's pages stay resident (and count in the process's memory)
+ * once touched; dropping those already consumed keeps memory independent of
+ * the capture's size. Call only when no pointer into the consumed part is
+ * still in use. */
+#define CF_IN_RELEASE_STEP ((uint64_t)32 << 20)
+void cf_in_release_slow(cf_in *s);
+static inline void cf_in_release(cf_in *s)
+{
+    if (s->map && cf_in_offset(s) - s->released >= CF_IN_RELEASE_STEP)
+        cf_in_release_slow(s);
+}
 
 /* SHA-256 of the whole raw file (compressed bytes for .gz/.zst) as lower-case
  * hex. A mapped file is hashed from its mapping, which other threads may do

@@ -4,6 +4,8 @@
  * by the buffer: what does not fit is dropped, never written past data[]. */
 #include "synth/synth.h"
 
+#include "flow/netaddr.h"
+
 #include <arpa/inet.h>
 #include <string.h>
 
@@ -61,38 +63,11 @@ int syn_addr(const char *text, uint8_t out[16])
     return 0;
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 void syn_mac(const char *text, uint8_t out[6])
 {
-    uint8_t m[6] = {0};
-    const char *p = text;
-    for (int i = 0; p && i < 6; i++) {
-        int hi = hexval(p[0]), lo = hi >= 0 ? hexval(p[1]) : -1;
-        if (hi < 0 || lo < 0) {
-            memset(m, 0, sizeof m);
-            break;
-        }
-        m[i] = (uint8_t)(hi << 4 | lo);
-        p += 2;
-        if (i < 5) {
-            if (*p != ':' && *p != '-') {
-                memset(m, 0, sizeof m);
-                break;
-            }
-            p++;
-        }
-    }
-    memcpy(out, m, 6);
+    /* The device list's MAC parser; anything it refuses gives zeros. */
+    if (!text || cf_mac_parse_n(text, strlen(text), out) != 0)
+        memset(out, 0, 6);
 }
 
 void syn_ether(syn_buf *b, const uint8_t dst[6], const uint8_t src[6], uint16_t ethertype)
