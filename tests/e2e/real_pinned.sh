@@ -56,4 +56,14 @@ if [ $HAVE_TSHARK = 1 ]; then
     expect "IoT Sentinel Aria: HTTP record per tshark" "$(tsum "$AR" 'tcp.port==62997')" "17 2403"
     expect "IoT Sentinel Aria: DHCP record per tshark" "$(tsum "$AR" 'udp.port==67 && eth.src==20:f8:5e:ca:91:52')" "5 1710"
 fi
+# --- damage in the middle: reported with its byte offset, the packets
+# before it kept (MANIFEST: the 3rd block's total length is 0xFFFFFFF0).
+MQ=$P/malformed/derived/mqtt_pcapng_bogus_block_total_length.pcapng
+"$CF" -o "$TMP/mq" "$MQ" 2>"$TMP/mq.err"
+check "mid-file damage: exit 1" test $? -eq 1
+check "mid-file damage: byte offset named" grep -q 'mqtt_pcapng_bogus_block_total_length.pcapng: damaged block at byte 584' "$TMP/mq.err"
+expect "mid-file damage: records of the 2 packets before it" \
+    "$(q "SELECT count(*), sum(total_packets) FROM read_parquet('$TMP/mq/bidirectional/mqtt_pcapng_bogus_block_total_length.parquet')")" "4	4"
+expect "mid-file damage: recorded in the metadata" \
+    "$(q "SELECT decode(value) LIKE '%damaged block at byte 584%' FROM parquet_kv_metadata('$TMP/mq/bidirectional/mqtt_pcapng_bogus_block_total_length.parquet') WHERE decode(key) = 'customflow.input_damaged'")" "true"
 finish
