@@ -49,7 +49,8 @@ struct cf_flowfile {
     pq_column_spec *wide;
     char *wide_names;
     size_t wide_cols;
-    int32_t *cells;
+    int32_t *cells; /* one row of sizes, directions and payload cells */
+    int64_t *to64;  /* one row of packet offsets */
 };
 
 /* Wide layout (SPEC §6): 8 key columns, then P00_TO.., P00_PS.., P00_D..
@@ -86,8 +87,9 @@ static int build_wide_schema(cf_flowfile *f)
     size_t n = WIDE_KEY_COLS + 3 * (size_t)i + b;
     f->wide = calloc(n, sizeof *f->wide);
     f->wide_names = calloc(n, 32);
-    f->cells = calloc(b ? b : 1, sizeof *f->cells);
-    if (!f->wide || !f->wide_names || !f->cells)
+    f->cells = calloc(2 * (size_t)i + b + 1, sizeof *f->cells);
+    f->to64 = calloc((size_t)i + 1, sizeof *f->to64);
+    if (!f->wide || !f->wide_names || !f->cells || !f->to64)
         return -1;
     f->wide_cols = n;
     /* Indices are zero-padded to at least 2 (P) and 3 (C) digits, as in the
@@ -166,6 +168,7 @@ static void free_flowfile(cf_flowfile *f)
     free(f->wide);
     free(f->wide_names);
     free(f->cells);
+    free(f->to64);
     free(f);
 }
 
@@ -223,14 +226,17 @@ static int write_wide(cf_flowfile *f, const cf_record *r, const char *ip)
     int bad = write_key_columns(w, r, ip);
     size_t col = WIDE_KEY_COLS;
     for (uint32_t k = 0; k < i; k++)
-        bad |= pq_put_int64(w, col++, k < r->n ? r->offset_us[k] : -1);
+        f->to64[k] = k < r->n ? r->offset_us[k] : -1;
+    bad |= pq_put_int64_run(w, col, f->to64, i);
+    col += i;
+    /* Sizes, directions and payload cells are consecutive INT32 columns. */
+    int32_t *row = f->cells;
     for (uint32_t k = 0; k < i; k++)
-        bad |= pq_put_int32(w, col++, k < r->n ? r->size[k] : -1);
+        row[k] = k < r->n ? (int32_t)r->size[k] : -1;
     for (uint32_t k = 0; k < i; k++)
-        bad |= pq_put_int32(w, col++, k < r->n ? r->direction[k] : -1);
-    fill_cells(f->cells, b, r);
-    for (uint32_t k = 0; k < b; k++)
-        bad |= pq_put_int32(w, col++, f->cells[k]);
+        row[i + k] = k < r->n ? r->direction[k] : -1;
+    fill_cells(row + 2 * (size_t)i, b, r);
+    bad |= pq_put_int32_run(w, col, row, 2 * (size_t)i + b);
     if (bad)
         return -1;
     return pq_end_row(w);

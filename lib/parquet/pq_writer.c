@@ -49,9 +49,10 @@ typedef struct pq_col {
     /* Hot fields in the first (64-byte aligned) cache line: a put of a
      * required value touches nothing else, which matters with thousands of
      * columns. */
-    _Alignas(64) uint64_t stamp; /* w->cur when this column got its value */
-    uint8_t type;                /* pq_physical */
-    uint8_t rep;                 /* pq_repetition */
+    _Alignas(64) uint32_t slot; /* staged: byte offset of the value in a staged row */
+    uint8_t staged;             /* required fixed-width non-dictionary column */
+    uint8_t type;               /* pq_physical */
+    uint8_t rep;                /* pq_repetition */
     uint8_t max_def, max_rep;
     uint8_t mode; /* col_mode */
     uint8_t dict_full;
@@ -92,9 +93,20 @@ struct pq_writer {
     pq_buf scratch, cbuf, hdr;
     pq_buf rgmeta; /* serialized RowGroup structs */
     size_t nrg;
-    uint64_t cur;  /* stamp of the open row */
-    size_t nput;   /* columns set in the open row */
-    uint64_t rows; /* rows ended */
+    uint64_t *stamps; /* per column: w->cur when it got its value */
+    /* Staging: values of required INT32/INT64 columns that are not
+     * dictionary encoded are kept row by row (a put touches one row-major
+     * block, not one buffer per column) and moved into the columns' page
+     * buffers one block of rows at a time. */
+    uint8_t *stage;
+    size_t stage_row; /* bytes per staged row */
+    size_t stage_cap; /* rows per block */
+    size_t nstaged;   /* complete rows in the block; the open row is next */
+    uint32_t *run32;  /* per column: consecutive staged INT32 columns from it */
+    uint32_t *run64;  /* same for INT64 */
+    uint64_t cur;     /* stamp of the open row */
+    size_t nput;      /* columns set in the open row */
+    uint64_t rows;    /* rows ended */
     uint64_t rg_rows;
     size_t rg_bytes;
     kv *kvs;
@@ -256,6 +268,55 @@ static int cut_page(pq_writer *w, pq_col *c)
     return 0;
 }
 
+/* Moves the staged values of column c (rows [0, nrows) of the block) into
+ * its page buffer, cutting pages exactly where per-value puts would have:
+ * after the value that brings vals.len + nlev to page_bytes. */
+static int drain_col(pq_writer *w, pq_col *c, size_t nrows)
+{
+    const size_t width = (size_t)c->width, stride = w->stage_row;
+    const uint8_t *src = w->stage + c->slot;
+    /* Values a page holds: the least n with (width + 1) * n >= page_bytes. */
+    const size_t full = (w->opt.page_bytes + width) / (width + 1);
+    size_t i = 0;
+    while (i < nrows) {
+        size_t room = full > c->nvals ? full - c->nvals : 1;
+        size_t m = nrows - i < room ? nrows - i : room;
+        if (pq_buf_reserve(&c->vals, m * width))
+            return oom(w);
+        uint8_t *dst = c->vals.p + c->vals.len;
+        const uint8_t *p = src + i * stride;
+        if (width == 4) {
+            for (size_t k = 0; k < m; k++, p += stride)
+                memcpy(dst + 4 * k, p, 4);
+        } else {
+            for (size_t k = 0; k < m; k++, p += stride)
+                memcpy(dst + 8 * k, p, 8);
+        }
+        c->vals.len += m * width;
+        c->nvals += (uint32_t)m;
+        c->nlev += (uint32_t)m;
+        i += m;
+        if (m == room && cut_page(w, c))
+            return -1;
+    }
+    return 0;
+}
+
+/* Moves every staged row into the column buffers. */
+static int drain_stage(pq_writer *w)
+{
+    size_t n = w->nstaged;
+    if (!n)
+        return 0;
+    w->nstaged = 0;
+    if (w->failed)
+        return -1;
+    for (size_t i = 0; i < w->ncols; i++)
+        if (w->cols[i].staged && drain_col(w, &w->cols[i], n))
+            return -1;
+    return 0;
+}
+
 /* After a put: cut the page at its target size, or on dictionary overflow
  * cut it and continue the chunk in PLAIN. Always at a row boundary. */
 static inline int after_put(pq_writer *w, pq_col *c)
@@ -392,11 +453,11 @@ static pq_col *begin_put(pq_writer *w, size_t col, int kind, pq_physical type)
         set_err(w, "%s: single value for list column %s", w->path, c->name);
         return NULL;
     }
-    if (c->stamp == w->cur) {
+    if (w->stamps[col] == w->cur) {
         set_err(w, "%s: column %s set twice in row %" PRIu64, w->path, c->name, w->rows);
         return NULL;
     }
-    c->stamp = w->cur;
+    w->stamps[col] = w->cur;
     w->nput++;
     return c;
 }
@@ -420,11 +481,21 @@ int pq_put_bool(pq_writer *w, size_t col, int v)
     return put_done(w, c, rc, 1);
 }
 
+static inline uint8_t *stage_at(pq_writer *w, const pq_col *c)
+{
+    return w->stage + w->nstaged * w->stage_row + c->slot;
+}
+
 int pq_put_int32(pq_writer *w, size_t col, int32_t v)
 {
     pq_col *c = begin_put(w, col, K_VALUE, PQ_INT32);
     if (!c)
         return -1;
+    if (c->staged) {
+        memcpy(stage_at(w, c), &v, 4);
+        w->rg_bytes += 4;
+        return 0;
+    }
     return put_done(w, c, lev1(c, 1) || add_i32(c, v), 4);
 }
 
@@ -433,7 +504,63 @@ int pq_put_int64(pq_writer *w, size_t col, int64_t v)
     pq_col *c = begin_put(w, col, K_VALUE, PQ_INT64);
     if (!c)
         return -1;
+    if (c->staged) {
+        memcpy(stage_at(w, c), &v, 8);
+        w->rg_bytes += 8;
+        return 0;
+    }
     return put_done(w, c, lev1(c, 1) || add_i64(c, v), 8);
+}
+
+/* A run of n values for columns first..first+n-1, which must all be
+ * staged columns of the given type (their staged slots are contiguous). */
+static int put_run(pq_writer *w, size_t first, const void *v, size_t n, pq_physical type)
+{
+    if (!w || w->failed)
+        return -1;
+    if (n == 0)
+        return 0;
+    const uint32_t *run = type == PQ_INT32 ? w->run32 : w->run64;
+    if (first >= w->ncols || n > w->ncols - first || !v || run[first] < n) {
+        if (first >= w->ncols || n > w->ncols - first)
+            set_err(w, "%s: columns %zu..%zu out of range (%zu columns)", w->path, first,
+                    first + n - 1, w->ncols);
+        else if (!v)
+            set_err(w, "%s: NULL values for columns %zu..", w->path, first);
+        else
+            set_err(w, "%s: columns %zu..%zu are not all required plain %s columns", w->path, first,
+                    first + n - 1, type_name(type));
+        return -1;
+    }
+    uint64_t *st = w->stamps + first, cur = w->cur;
+    int dup = 0;
+    for (size_t k = 0; k < n; k++)
+        dup |= st[k] == cur;
+    if (dup) {
+        size_t k = 0;
+        while (st[k] != cur)
+            k++;
+        set_err(w, "%s: column %s set twice in row %" PRIu64, w->path, w->cols[first + k].name,
+                w->rows);
+        return -1;
+    }
+    for (size_t k = 0; k < n; k++)
+        st[k] = cur;
+    size_t width = type == PQ_INT32 ? 4 : 8;
+    memcpy(stage_at(w, &w->cols[first]), v, n * width);
+    w->nput += n;
+    w->rg_bytes += n * width;
+    return 0;
+}
+
+int pq_put_int32_run(pq_writer *w, size_t first_col, const int32_t *v, size_t n)
+{
+    return put_run(w, first_col, v, n, PQ_INT32);
+}
+
+int pq_put_int64_run(pq_writer *w, size_t first_col, const int64_t *v, size_t n)
+{
+    return put_run(w, first_col, v, n, PQ_INT64);
 }
 
 static int check_len(pq_writer *w, pq_col *c, uint32_t len)
@@ -446,7 +573,7 @@ static int check_len(pq_writer *w, pq_col *c, uint32_t len)
 
 static void unput(pq_writer *w, pq_col *c)
 {
-    c->stamp = 0;
+    w->stamps[c - w->cols] = 0;
     w->nput--;
 }
 
@@ -616,7 +743,7 @@ static void column_meta(pq_writer *w, tc_writer *t, pq_col *c, int64_t data_off,
  * RowGroup metadata for the footer. */
 static int flush_row_group(pq_writer *w)
 {
-    if (w->failed)
+    if (w->failed || drain_stage(w))
         return -1;
     int64_t rg_off = (int64_t)w->off, rg_uncomp = 0, rg_comp = 0;
     tc_writer t;
@@ -684,7 +811,7 @@ int pq_end_row(pq_writer *w)
         return -1;
     if (w->nput != w->ncols) {
         for (size_t i = 0; i < w->ncols; i++)
-            if (w->cols[i].stamp != w->cur) {
+            if (w->stamps[i] != w->cur) {
                 set_err(w, "%s: row %" PRIu64 " has no value for column %s", w->path, w->rows,
                         w->cols[i].name);
                 break;
@@ -695,6 +822,8 @@ int pq_end_row(pq_writer *w)
     w->nput = 0;
     w->rows++;
     w->rg_rows++;
+    if (w->stage_row && ++w->nstaged == w->stage_cap && drain_stage(w))
+        return -1;
     if (w->rg_bytes >= w->opt.row_group_bytes)
         return flush_row_group(w);
     return 0;
@@ -838,6 +967,10 @@ static void free_writer(pq_writer *w)
         pq_stats_free(&c->stats);
     }
     free(w->cols);
+    free(w->stamps);
+    free(w->stage);
+    free(w->run32);
+    free(w->run64);
     for (size_t i = 0; i < w->nkv; i++) {
         free(w->kvs[i].key);
         free(w->kvs[i].value);
@@ -931,6 +1064,50 @@ static void init_col(pq_col *c)
     pq_stats_init(&c->stats, c->width, order);
 }
 
+/* Bytes of staged rows per block: large enough to amortise the move into
+ * the columns, small enough to stay in cache while it is moved. */
+#define STAGE_BLOCK_BYTES ((size_t)512 << 10)
+#define STAGE_MAX_ROWS 256
+
+static int init_stage(pq_writer *w)
+{
+    size_t n = w->ncols;
+    w->stamps = calloc(n, sizeof *w->stamps);
+    w->run32 = calloc(n, sizeof *w->run32);
+    w->run64 = calloc(n, sizeof *w->run64);
+    if (!w->stamps || !w->run32 || !w->run64)
+        return -1;
+    size_t off = 0;
+    for (size_t i = 0; i < n; i++) {
+        pq_col *c = &w->cols[i];
+        c->staged =
+            c->rep == PQ_REQUIRED && (c->width == 4 || c->width == 8) && c->start_mode != MODE_DICT;
+        if (c->staged) {
+            if (off > UINT32_MAX - 8)
+                return -1;
+            c->slot = (uint32_t)off;
+            off += (size_t)c->width;
+        }
+    }
+    for (size_t i = n; i-- > 0;) {
+        const pq_col *c = &w->cols[i];
+        if (c->staged && c->type == PQ_INT32)
+            w->run32[i] = 1 + (i + 1 < n ? w->run32[i + 1] : 0);
+        if (c->staged && c->type == PQ_INT64)
+            w->run64[i] = 1 + (i + 1 < n ? w->run64[i + 1] : 0);
+    }
+    w->stage_row = off;
+    if (!off)
+        return 0;
+    w->stage_cap = STAGE_BLOCK_BYTES / off;
+    if (w->stage_cap > STAGE_MAX_ROWS)
+        w->stage_cap = STAGE_MAX_ROWS;
+    if (w->stage_cap < 1)
+        w->stage_cap = 1;
+    w->stage = malloc(w->stage_cap * off);
+    return w->stage ? 0 : -1;
+}
+
 static pq_writer *open_error(pq_writer *w, char *err, size_t errlen, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 static pq_writer *open_error(pq_writer *w, char *err, size_t errlen, const char *fmt, ...)
@@ -1006,6 +1183,8 @@ pq_writer *pq_open(const char *path, const pq_column_spec *cols, size_t ncols,
             return r;
         }
     free(names);
+    if (init_stage(w))
+        return open_error(w, err, errlen, "%s: out of memory", path);
     if ((unsigned)w->opt.codec > PQ_CODEC_UNCOMPRESSED ||
         pq_compress_init(&w->comp, w->opt.codec, w->opt.compression_level))
         return open_error(w, err, errlen, "%s: bad codec or compression level", path);

@@ -82,6 +82,13 @@ int pq_put_int64(pq_writer *w, size_t col, int64_t v);
 int pq_put_bytes(pq_writer *w, size_t col, const void *data, uint32_t len);
 int pq_put_null(pq_writer *w, size_t col); /* optional column, or a NULL list */
 
+/* Values for n consecutive columns first_col..first_col+n-1 of the current
+ * row, all PQ_REQUIRED INT32 (resp. INT64) columns whose encoding is not
+ * dictionary (PLAIN, DELTA, or AUTO for ints). The same as n single puts,
+ * without the per-value overhead; for wide schemas. n may be 0. */
+int pq_put_int32_run(pq_writer *w, size_t first_col, const int32_t *v, size_t n);
+int pq_put_int64_run(pq_writer *w, size_t first_col, const int64_t *v, size_t n);
+
 /* One whole list value for a PQ_LIST column (n may be 0: an empty list). */
 int pq_put_list_int32(pq_writer *w, size_t col, const int32_t *v, size_t n);
 int pq_put_list_int64(pq_writer *w, size_t col, const int64_t *v, size_t n);

@@ -1018,6 +1018,73 @@ static void test_errors(void)
     CHECK_EQ_INT(pq_rows(NULL), 0);
 }
 
+/* The batch puts write exactly the bytes of one put per column, and
+ * refuse what they do not support (dictionary columns, wrong type). */
+static void write_runs(const char *path, int batch)
+{
+    enum { NC = 40, NR = 300 };
+    pq_column_spec cols[NC + 1];
+    static char names[NC + 1][16];
+    for (int k = 0; k <= NC; k++) {
+        snprintf(names[k], sizeof names[k], "c%d", k);
+        pq_column_spec c = {names[k],
+                            k < 10 ? PQ_INT64 : PQ_INT32,
+                            PQ_LOGICAL_NONE,
+                            0,
+                            0,
+                            PQ_REQUIRED,
+                            k == NC ? PQ_ENC_DICTIONARY : PQ_ENC_PLAIN};
+        cols[k] = c;
+    }
+    char err[256];
+    pq_options o = {0};
+    o.row_group_bytes = 20000; /* several row groups */
+    pq_writer *w = pq_open(path, cols, NC + 1, &o, err, sizeof err);
+    CHECK(w != NULL);
+    if (!w)
+        return;
+    int64_t v64[10];
+    int32_t v32[NC];
+    for (int r = 0; r < NR; r++) {
+        for (int k = 0; k < 10; k++)
+            v64[k] = (int64_t)r * 1000003 - k * 7;
+        for (int k = 0; k < NC - 10; k++)
+            v32[k] = (r * 31 + k) % 17 - 8;
+        if (batch) {
+            CHECK_EQ_INT(pq_put_int64_run(w, 0, v64, 10), 0);
+            CHECK_EQ_INT(pq_put_int32_run(w, 10, v32, NC - 10), 0);
+            if (r == 0) {
+                CHECK_EQ_INT(pq_put_int32_run(w, NC, v32, 1), -1); /* dictionary column */
+                CHECK_EQ_INT(pq_put_int32_run(w, 5, v32, 2), -1);  /* INT64 columns */
+            }
+        } else {
+            for (int k = 0; k < 10; k++)
+                pq_put_int64(w, (size_t)k, v64[k]);
+            for (int k = 0; k < NC - 10; k++)
+                pq_put_int32(w, (size_t)(10 + k), v32[k]);
+        }
+        pq_put_int32(w, NC, r % 3);
+        CHECK_EQ_INT(pq_end_row(w), 0);
+    }
+    CHECK_EQ_INT(pq_close(w, err, sizeof err), 0);
+}
+
+static void test_runs(void)
+{
+    char a[512], b[512];
+    snprintf(a, sizeof a, "%s/runs-single.parquet", tmpdir);
+    snprintf(b, sizeof b, "%s/runs-batch.parquet", tmpdir);
+    write_runs(a, 0);
+    write_runs(b, 1);
+    size_t na = 0, nb = 0;
+    uint8_t *pa = slurp(a, &na), *pb = slurp(b, &nb);
+    CHECK(pa && pb && na == nb && na > 0 && memcmp(pa, pb, na) == 0);
+    free(pa);
+    free(pb);
+    remove(a);
+    remove(b);
+}
+
 int main(void)
 {
     test_varint_zigzag();
@@ -1038,6 +1105,7 @@ int main(void)
     test_pages();
     test_files();
     test_errors();
+    test_runs();
     rmdir(tmpdir);
     return check_report();
 }
