@@ -39,7 +39,7 @@ if [ "$TINY" = 1 ]; then
     "$B/cf-gencap" --preset flood --max-packets 50000 -o "$W/flow-heavy.pcap"
 else
     "$B/cf-gencap" --preset iot-day --max-bytes 1000000000 -o "$W/iot-day.pcap" --devices-out "$W/dev.txt"
-    "$B/cf-gencap" --preset flood --max-packets 2000000 -o "$W/flow-heavy.pcap"
+    "$B/cf-gencap" --preset flood --max-packets 1000000 -o "$W/flow-heavy.pcap"
 fi
 caps=("$W/iot-day.pcap" "$W/flow-heavy.pcap")
 SH=../shared/pcaps/iot

@@ -73,6 +73,7 @@ __attribute__((target("sha,sse4.1"))) static void compress_shani(uint32_t h[8], 
     __m128i cdgh = _mm_blend_epi16(efgh, cdab, 0xF0);
     const __m128i abef0 = abef, cdgh0 = cdgh;
     __m128i w[4];
+#pragma GCC unroll 16
     for (int g = 0; g < 16; g++) {
         __m128i cur;
         if (g < 4) {
