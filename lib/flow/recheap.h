@@ -15,8 +15,16 @@ typedef struct cf_heapnode {
     size_t pos; /* index in the heap while a member */
 } cf_heapnode;
 
+/* A heap slot: the node's key, copied (a node's key does not change while
+ * it is in a heap), and the node. */
+typedef struct cf_heapslot {
+    int64_t time;
+    uint64_t seq;
+    cf_heapnode *node;
+} cf_heapslot;
+
 typedef struct cf_recheap {
-    cf_heapnode **a;
+    cf_heapslot *a;
     size_t n, cap;
 } cf_recheap;
 
@@ -31,7 +39,7 @@ void cf_recheap_free(cf_recheap *h);
 int cf_recheap_push(cf_recheap *h, cf_heapnode *x);
 static inline cf_heapnode *cf_recheap_top(const cf_recheap *h)
 {
-    return h->n ? h->a[0] : NULL;
+    return h->n ? h->a[0].node : NULL;
 }
 cf_heapnode *cf_recheap_pop(cf_recheap *h);
 void cf_recheap_remove(cf_recheap *h, cf_heapnode *x);
