@@ -77,6 +77,8 @@ clean:
 	rm -rf build build-asan
 
 .PHONY: all sample test format format-check clean
+# Keep object files between runs (they are intermediates of pattern rules).
+.SECONDARY:
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
 
 # libFuzzer harnesses (clang): build/fuzz/fuzz_*. `make fuzz-smoke` runs each
