@@ -982,9 +982,10 @@ int main(int argc, char **argv)
             puts(cases[i].name);
         return 0;
     }
-    if (argc < 2) {
+    if (argc < 2 || argv[1][0] == '-') {
+        /* An option-like DIR (--help) would otherwise become a directory. */
         fprintf(stderr, "usage: pq_cases DIR [CASE...] | pq_cases -l\n");
-        return 2;
+        return argc >= 2 && !strcmp(argv[1], "--help") ? 0 : 2;
     }
     const char *dir = argv[1];
     if (mkdir(dir, 0777) != 0 && errno != EEXIST)
