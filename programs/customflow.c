@@ -113,6 +113,7 @@ static int mkdir_p(const char *path)
 
 typedef struct {
     time_t last;
+    struct timespec start;
     int shown;
 } progress_state;
 
@@ -123,8 +124,14 @@ static void show_progress(void *ctx, uint64_t bytes, uint64_t frames)
     if (now == p->last)
         return;
     p->last = now;
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
     p->shown = 1;
-    fprintf(stderr, "\r  %.1f MB, %" PRIu64 " packets ", bytes / 1e6, frames);
+    double secs = (double)(t.tv_sec - p->start.tv_sec) + (t.tv_nsec - p->start.tv_nsec) / 1e9;
+    if (secs <= 0)
+        return;
+    fprintf(stderr, "\r  %.1f MB, %" PRIu64 " packets, %.1f MB/s, %.0f packets/s ", bytes / 1e6,
+            frames, bytes / 1e6 / secs, frames / secs);
 }
 
 /* Inputs are handed to worker threads one at a time; each keeps its result
