@@ -163,6 +163,7 @@ static void *convert_worker(void *arg)
             return NULL;
         job_result *r = &q->results[k];
         progress_state ps = {0};
+        clock_gettime(CLOCK_MONOTONIC, &ps.start);
         r->rc =
             cf_convert(q->s, q->inputs[k], q->out_dir, &r->rep, q->progress ? show_progress : NULL,
                        &ps, &stop_flag, r->err, sizeof r->err);
