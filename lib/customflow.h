@@ -45,6 +45,8 @@ typedef struct cf_config {
     const char *const *local; /* extra local prefixes (CIDR text) */
     size_t n_local;
     size_t max_flows; /* open records cap per variant (0: none) */
+    int input_hash;   /* record the input's SHA-256 in the metadata (default 1);
+                         it costs a second core, or the wall time of hashing */
 } cf_config;
 
 void cf_config_init(cf_config *c);

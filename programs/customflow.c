@@ -46,6 +46,8 @@ static void usage(FILE *f)
           "      --variant V          both|bidirectional|unidirectional (default both)\n"
           "      --size MODE          wire|ip|transport|payload (default wire)\n"
           "      --no-anonymize       write local remote addresses as they are\n"
+          "      --no-input-hash      leave customflow.input_sha256 empty (saves the\n"
+          "                           SHA-256 pass over the input: a core, or time)\n"
           "      --compression C      zstd|snappy|gzip|none (default zstd)\n"
           "  -f, --filter EXPR        BPF filter (libpcap syntax) applied first\n"
           "      --max-flows N        cap on open records per variant (default 1000000)\n"
@@ -218,6 +220,7 @@ int main(int argc, char **argv)
         OPT_VARIANT,
         OPT_SIZE,
         OPT_NO_ANON,
+        OPT_NO_HASH,
         OPT_COMPRESSION,
         OPT_MAX_FLOWS,
         OPT_LAYOUT,
@@ -238,6 +241,7 @@ int main(int argc, char **argv)
         {"variant", required_argument, 0, OPT_VARIANT},
         {"size", required_argument, 0, OPT_SIZE},
         {"no-anonymize", no_argument, 0, OPT_NO_ANON},
+        {"no-input-hash", no_argument, 0, OPT_NO_HASH},
         {"compression", required_argument, 0, OPT_COMPRESSION},
         {"filter", required_argument, 0, 'f'},
         {"max-flows", required_argument, 0, OPT_MAX_FLOWS},
@@ -328,6 +332,9 @@ int main(int argc, char **argv)
             break;
         case OPT_NO_ANON:
             cfg.anonymize = 0;
+            break;
+        case OPT_NO_HASH:
+            cfg.input_hash = 0;
             break;
         case OPT_COMPRESSION:
             if (!strcmp(optarg, "zstd"))

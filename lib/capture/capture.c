@@ -305,6 +305,11 @@ int cf_capture_hash_concurrent(const cf_capture *c)
     return c->in.map != NULL;
 }
 
+void cf_capture_set_hashing(cf_capture *c, int on)
+{
+    c->in.no_hash = !on;
+}
+
 void cf_capture_set_stop(cf_capture *c, volatile const int *stop)
 {
     c->in.stop = stop;

@@ -46,6 +46,8 @@ void cf_capture_close(cf_capture *c);
 int cf_capture_sha256(cf_capture *c, char hex[65], char *err, size_t errlen);
 /* 1 when cf_capture_sha256 may run concurrently with cf_capture_next. */
 int cf_capture_hash_concurrent(const cf_capture *c);
+/* Off: bytes read from a pipe are not hashed (cf_capture_sha256 unused). */
+void cf_capture_set_hashing(cf_capture *c, int on);
 /* A raised *stop makes a read blocked on a slow pipe give up when a signal
  * arrives (instead of waiting for data). */
 void cf_capture_set_stop(cf_capture *c, volatile const int *stop);

@@ -50,7 +50,7 @@ static ssize_t read_hashed(cf_in *s, uint8_t *p, size_t len)
         ssize_t r = read(s->fd, p, len);
         if (r < 0 && errno == EINTR && !(s->stop && *s->stop))
             continue;
-        if (r > 0)
+        if (r > 0 && !s->no_hash)
             cf_sha256_update(&s->sha, p, (size_t)r);
         return r;
     }

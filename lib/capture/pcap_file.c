@@ -104,5 +104,6 @@ int cf_pcap_next(cf_capture *c, cf_frame *f, char *err, size_t errlen)
     f->wire_len = origlen < caplen ? caplen : origlen;
     f->linktype = c->linktype;
     cf_in_skip(in, 16 + (size_t)caplen);
+    cf_in_prefetch(in);
     return 1;
 }

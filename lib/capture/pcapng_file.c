@@ -273,6 +273,7 @@ int cf_pcapng_next(cf_capture *c, cf_frame *f, char *err, size_t errlen)
             f->wire_len = origlen < caplen ? caplen : origlen;
             f->linktype = i->linktype;
             cf_in_skip(&c->in, len);
+            cf_in_prefetch(&c->in);
             return 1;
         }
         if (type == BT_SPB) {
@@ -304,6 +305,7 @@ int cf_pcapng_next(cf_capture *c, cf_frame *f, char *err, size_t errlen)
             f->wire_len = origlen < caplen ? caplen : origlen;
             f->linktype = i->linktype;
             cf_in_skip(&c->in, len);
+            cf_in_prefetch(&c->in);
             return 1;
         }
         if (type == BT_SHB) {

@@ -37,6 +37,7 @@ void cf_config_init(cf_config *c)
     c->layout = CF_LAYOUT_NESTED;
     c->payload_cells = 3000;
     c->max_flows = 1000000;
+    c->input_hash = 1;
 }
 
 cf_session *cf_session_new(const cf_config *c, char *err, size_t errlen,
@@ -274,9 +275,10 @@ int cf_convert(cf_session *s, const char *capture_path, const char *out_dir, cf_
      * two cores that costs no wall time); a pipe is hashed as it is read. */
     hash_job hj = {.cap = cap};
     pthread_t hasher;
-    int hashing =
-        cf_capture_hash_concurrent(cap) && pthread_create(&hasher, NULL, hash_thread, &hj) == 0;
-    int hashed = hashing;
+    cf_capture_set_hashing(cap, cfg->input_hash);
+    int hashing = cfg->input_hash && cf_capture_hash_concurrent(cap) &&
+                  pthread_create(&hasher, NULL, hash_thread, &hj) == 0;
+    int hashed = hashing || !cfg->input_hash;
 
     convert_ctx ctx = {.s = s};
     static const char *const variant_dir[2] = {"bidirectional", "unidirectional"};
@@ -382,6 +384,7 @@ int cf_convert(cf_session *s, const char *capture_path, const char *out_dir, cf_
         snprintf(v, sizeof v, "%" PRIu64,
                  k == 0 ? as_st->bi.out_of_order : as_st->uni.out_of_order);
         cf_flowfile_kv(ctx.out[k], "customflow.out_of_order", v);
+        /* Empty when the configuration turned hashing off. */
         cf_flowfile_kv(ctx.out[k], "customflow.input_sha256", hj.hex);
         char *hist = hist_text(k == 0 ? as_st->bi.payload_hist : as_st->uni.payload_hist);
         if (!hist) {

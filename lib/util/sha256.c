@@ -62,7 +62,8 @@ static void compress_generic(uint32_t h[8], const uint8_t *p)
  * reference, 2013): the state is kept as ABEF/CDGH pairs, sha256rnds2 does
  * two rounds, sha256msg1/msg2 extend the message schedule four words at a
  * time. About ten times the speed of the portable code. */
-__attribute__((target("sha,sse4.1"))) static void compress_shani(uint32_t h[8], const uint8_t *p)
+__attribute__((target("sha,sse4.1"))) static void compress_shani(uint32_t h[8], const uint8_t *p,
+                                                                 size_t blocks)
 {
     const __m128i bswap = _mm_set_epi64x(0x0c0d0e0f08090a0bULL, 0x0405060700010203ULL);
     __m128i dcba = _mm_loadu_si128((const __m128i *)&h[0]);
@@ -71,26 +72,30 @@ __attribute__((target("sha,sse4.1"))) static void compress_shani(uint32_t h[8], 
     __m128i efgh = _mm_shuffle_epi32(hgfe, 0x1B);
     __m128i abef = _mm_alignr_epi8(cdab, efgh, 8);
     __m128i cdgh = _mm_blend_epi16(efgh, cdab, 0xF0);
-    const __m128i abef0 = abef, cdgh0 = cdgh;
-    __m128i w[4];
+    /* The state stays in ABEF/CDGH form across blocks: the shuffles to and
+     * from h[] are paid once per call, not once per block. */
+    for (; blocks; blocks--, p += 64) {
+        const __m128i abef0 = abef, cdgh0 = cdgh;
+        __m128i w[4];
 #pragma GCC unroll 16
-    for (int g = 0; g < 16; g++) {
-        __m128i cur;
-        if (g < 4) {
-            cur = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p + 16 * g)), bswap);
-        } else {
-            /* w[g%4] holds W[g-4]; the others W[g-3], W[g-2], W[g-1]. */
-            __m128i t = _mm_sha256msg1_epu32(w[g & 3], w[(g + 1) & 3]);
-            t = _mm_add_epi32(t, _mm_alignr_epi8(w[(g + 3) & 3], w[(g + 2) & 3], 4));
-            cur = _mm_sha256msg2_epu32(t, w[(g + 3) & 3]);
+        for (int g = 0; g < 16; g++) {
+            __m128i cur;
+            if (g < 4) {
+                cur = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p + 16 * g)), bswap);
+            } else {
+                /* w[g%4] holds W[g-4]; the others W[g-3], W[g-2], W[g-1]. */
+                __m128i t = _mm_sha256msg1_epu32(w[g & 3], w[(g + 1) & 3]);
+                t = _mm_add_epi32(t, _mm_alignr_epi8(w[(g + 3) & 3], w[(g + 2) & 3], 4));
+                cur = _mm_sha256msg2_epu32(t, w[(g + 3) & 3]);
+            }
+            w[g & 3] = cur;
+            __m128i m = _mm_add_epi32(cur, _mm_loadu_si128((const __m128i *)&K[4 * g]));
+            cdgh = _mm_sha256rnds2_epu32(cdgh, abef, m);
+            abef = _mm_sha256rnds2_epu32(abef, cdgh, _mm_shuffle_epi32(m, 0x0E));
         }
-        w[g & 3] = cur;
-        __m128i m = _mm_add_epi32(cur, _mm_loadu_si128((const __m128i *)&K[4 * g]));
-        cdgh = _mm_sha256rnds2_epu32(cdgh, abef, m);
-        abef = _mm_sha256rnds2_epu32(abef, cdgh, _mm_shuffle_epi32(m, 0x0E));
+        abef = _mm_add_epi32(abef, abef0);
+        cdgh = _mm_add_epi32(cdgh, cdgh0);
     }
-    abef = _mm_add_epi32(abef, abef0);
-    cdgh = _mm_add_epi32(cdgh, cdgh0);
     __m128i feba = _mm_shuffle_epi32(abef, 0x1B);
     __m128i dchg = _mm_shuffle_epi32(cdgh, 0xB1);
     _mm_storeu_si128((__m128i *)&h[0], _mm_blend_epi16(feba, dchg, 0xF0));
@@ -109,15 +114,17 @@ static int have_shani(void)
 }
 #endif
 
-static void compress(uint32_t h[8], const uint8_t *p)
+/* Compresses `blocks` consecutive 64-byte blocks into h. */
+static void compress(uint32_t h[8], const uint8_t *p, size_t blocks)
 {
 #if defined(__x86_64__)
     if (have_shani()) {
-        compress_shani(h, p);
+        compress_shani(h, p, blocks);
         return;
     }
 #endif
-    compress_generic(h, p);
+    for (; blocks; blocks--, p += 64)
+        compress_generic(h, p);
 }
 
 /* For tests: 1 when the accelerated path is in use. */
@@ -157,11 +164,12 @@ void cf_sha256_update(cf_sha256 *s, const void *data, size_t len)
         len -= take;
         if (s->fill < 64)
             return;
-        compress(s->h, s->buf);
+        compress(s->h, s->buf, 1);
         s->fill = 0;
     }
-    for (; len >= 64; p += 64, len -= 64)
-        compress(s->h, p);
+    compress(s->h, p, len / 64);
+    p += len / 64 * 64;
+    len %= 64;
     memcpy(s->buf, p, len);
     s->fill = len;
 }

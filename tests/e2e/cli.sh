@@ -108,6 +108,24 @@ if [ "$HAVE_READERS" = 1 ]; then
     sha=$(sha256sum "$TMP/ok.pcap" | cut -d' ' -f1)
     got=$(q "SELECT decode(key), decode(value) FROM parquet_kv_metadata('$TMP/s/bidirectional/ok.parquet') WHERE decode(key) IN ('customflow.packets','customflow.payload_bytes','customflow.lifetime_s','customflow.input','customflow.input_sha256','customflow.variant','customflow.size','customflow.anonymize') ORDER BY 1")
     expect "key-value metadata" "$got" "$(printf '%s\n' "customflow.anonymize	true" "customflow.input	ok.pcap" "customflow.input_sha256	$sha" "customflow.lifetime_s	60.000000" "customflow.packets	10" "customflow.payload_bytes	1000" "customflow.size	wire" "customflow.variant	bidirectional")"
+    # A pipe is hashed as it is read: same digest as the file.
+    mkfifo "$TMP/piped.pcap"
+    cat "$TMP/ok.pcap" >"$TMP/piped.pcap" &
+    "$CF" -q -o "$TMP/pipe" "$TMP/piped.pcap"
+    wait
+    got=$(q "SELECT decode(value) FROM parquet_kv_metadata('$TMP/pipe/unidirectional/piped.parquet') WHERE decode(key) = 'customflow.input_sha256'")
+    expect "input_sha256 of a pipe" "$got" "$sha"
+    # --no-input-hash: same records, the digest left empty (file and pipe).
+    "$CF" -q --no-input-hash -o "$TMP/nohash" "$TMP/ok.pcap"
+    cat "$TMP/ok.pcap" >"$TMP/piped.pcap" &
+    "$CF" -q --no-input-hash -o "$TMP/nohash" "$TMP/piped.pcap"
+    wait
+    for f in nohash/bidirectional/ok nohash/unidirectional/ok nohash/bidirectional/piped; do
+        got=$(q "SELECT '[' || decode(value) || ']' FROM parquet_kv_metadata('$TMP/$f.parquet') WHERE decode(key) = 'customflow.input_sha256'")
+        expect "--no-input-hash: $f input_sha256 empty" "$got" "[]"
+    done
+    expect "--no-input-hash: same records" "$(rows "$TMP/nohash/bidirectional/ok.parquet")" \
+        "$(rows "$TMP/s/bidirectional/ok.parquet")"
 else
     skip "readers missing: metadata not checked"
 fi
