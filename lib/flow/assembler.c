@@ -17,7 +17,7 @@
 #include "flow/flowtable.h"
 #include "flow/fragments.h"
 #include "flow/labels.h"
-#include "flow/recheap.h"
+#include "flow/recqueue.h"
 #include "flow/record.h"
 
 typedef struct flow_key {
@@ -49,7 +49,7 @@ typedef struct variant {
     int id; /* CF_VARIANT_BI or CF_VARIANT_UNI */
     int on;
     cf_ftab table;
-    cf_recheap open, closed;
+    cf_recqueue open, closed;
     uint64_t seq;
     cf_variant_stats *st;
     int have_last;
@@ -72,6 +72,8 @@ typedef struct ep_slot {
 
 #define EP_CACHE (1u << 14)
 
+typedef struct rec_chunk rec_chunk;
+
 struct cf_assembler {
     cf_assembler_options o;
     const cf_devices *devices;
@@ -84,6 +86,7 @@ struct cf_assembler {
     cf_labels labels;
     ep_slot *cache;
     rec *free_recs;
+    rec_chunk *chunks;
     uint8_t **pptr;   /* [i] payload pointers handed to the sink */
     uint8_t empty[1]; /* payload pointer of records without payload bytes */
     int have_ts;
@@ -132,8 +135,8 @@ cf_assembler *cf_assembler_new(const cf_assembler_options *o, const cf_devices *
         v->id = k == 0 ? CF_VARIANT_BI : CF_VARIANT_UNI;
         v->on = (o->variants & v->id) != 0;
         v->st = k == 0 ? &a->st.bi : &a->st.uni;
-        cf_recheap_init(&v->open);
-        cf_recheap_init(&v->closed);
+        cf_recqueue_init(&v->open);
+        cf_recqueue_init(&v->closed);
         if (cf_ftab_init(&v->table, sizeof(flow_key), 1024) != 0)
             ok = 0;
         if (v->on && !(v->st->payload_hist = calloc(CF_PAYLOAD_HIST_MAX + 1, sizeof(uint64_t))))
@@ -146,11 +149,30 @@ cf_assembler *cf_assembler_new(const cf_assembler_options *o, const cf_devices *
     return a;
 }
 
-static void rec_destroy(rec *r)
+/* Records are carved from chunks of REC_CHUNK, each with its per-packet
+ * arrays; a free list recycles them. A flood of short flows allocates and
+ * frees hundreds of thousands of records, which malloc made a tenth of the
+ * run time. */
+#define REC_CHUNK 256
+
+struct rec_chunk {
+    rec_chunk *next;
+    uint64_t align; /* records after the header start 8-byte aligned */
+};
+
+static void rec_put(cf_assembler *a, rec *r)
 {
-    free(r->offset_us);
+    r->next_free = a->free_recs;
+    a->free_recs = r;
+}
+
+/* Only the payload buffer is the record's own; the rest is its chunk's. */
+static void rec_release(cf_assembler *a, rec *r)
+{
     free(r->pbuf);
-    free(r);
+    r->pbuf = NULL;
+    r->pcap = 0;
+    rec_put(a, r);
 }
 
 void cf_assembler_free(cf_assembler *a)
@@ -160,19 +182,21 @@ void cf_assembler_free(cf_assembler *a)
     for (int k = 0; k < 2; k++) {
         variant *v = &a->v[k];
         cf_heapnode *x;
-        while ((x = cf_recheap_pop(&v->open)) != NULL)
-            rec_destroy(REC_OF(x));
-        while ((x = cf_recheap_pop(&v->closed)) != NULL)
-            rec_destroy(REC_OF(x));
-        cf_recheap_free(&v->open);
-        cf_recheap_free(&v->closed);
+        while ((x = cf_recqueue_pop(&v->open)) != NULL)
+            rec_release(a, REC_OF(x));
+        while ((x = cf_recqueue_pop(&v->closed)) != NULL)
+            rec_release(a, REC_OF(x));
+        cf_recqueue_free(&v->open);
+        cf_recqueue_free(&v->closed);
         cf_ftab_free(&v->table);
         free(v->st->payload_hist);
     }
-    while (a->free_recs) {
-        rec *r = a->free_recs;
-        a->free_recs = r->next_free;
-        rec_destroy(r);
+    for (rec *r = a->free_recs; r; r = r->next_free)
+        free(r->pbuf);
+    while (a->chunks) {
+        rec_chunk *c = a->chunks;
+        a->chunks = c->next;
+        free(c);
     }
     cf_fragtab_free(&a->frags);
     cf_labels_free(&a->labels);
@@ -229,34 +253,34 @@ static const char *endpoint_label(cf_assembler *a, const uint8_t *mac, const cf_
 
 static rec *rec_get(cf_assembler *a)
 {
+    if (!a->free_recs) {
+        size_t i = a->o.packets;
+        /* Per record: the rec, then int64 offsets, int32 sizes, uint32
+         * payload offsets and lengths, int8 directions (decreasing
+         * alignment), rounded up to 8 bytes. */
+        size_t arrays = (i * (8 + 4 + 4 + 4 + 1) + 7) & ~(size_t)7;
+        size_t each = ((sizeof(rec) + 7) & ~(size_t)7) + arrays;
+        rec_chunk *c = malloc(sizeof *c + REC_CHUNK * each);
+        if (!c)
+            return NULL;
+        c->next = a->chunks;
+        a->chunks = c;
+        char *base = (char *)(c + 1);
+        for (size_t k = REC_CHUNK; k-- > 0;) {
+            rec *r = (rec *)(base + k * each);
+            memset(r, 0, sizeof *r);
+            char *blk = (char *)r + (each - arrays);
+            r->offset_us = (int64_t *)blk;
+            r->size = (int32_t *)(blk + 8 * i);
+            r->poff = (uint32_t *)(blk + 12 * i);
+            r->plen = (uint32_t *)(blk + 16 * i);
+            r->direction = (int8_t *)(blk + 20 * i);
+            rec_put(a, r);
+        }
+    }
     rec *r = a->free_recs;
-    if (r) {
-        a->free_recs = r->next_free;
-        return r;
-    }
-    r = calloc(1, sizeof *r);
-    if (!r)
-        return NULL;
-    size_t i = a->o.packets;
-    /* One block: int64 offsets, int32 sizes, uint32 payload offsets and
-     * lengths, int8 directions (decreasing alignment). */
-    char *blk = malloc(i * (8 + 4 + 4 + 4 + 1));
-    if (!blk) {
-        free(r);
-        return NULL;
-    }
-    r->offset_us = (int64_t *)blk;
-    r->size = (int32_t *)(blk + 8 * i);
-    r->poff = (uint32_t *)(blk + 12 * i);
-    r->plen = (uint32_t *)(blk + 16 * i);
-    r->direction = (int8_t *)(blk + 20 * i);
+    a->free_recs = r->next_free;
     return r;
-}
-
-static void rec_put(cf_assembler *a, rec *r)
-{
-    r->next_free = a->free_recs;
-    a->free_recs = r;
 }
 
 static int emit(cf_assembler *a, variant *v, rec *r)
@@ -283,7 +307,8 @@ static int emit(cf_assembler *a, variant *v, rec *r)
     out.payload = a->pptr;
     out.payload_len = r->plen;
     out.seq = r->node.seq;
-    if (v->have_last && cf_heapnode_less(&r->node, &(cf_heapnode){v->last_time, v->last_seq, 0}))
+    if (v->have_last &&
+        cf_heapnode_less(&r->node, &(cf_heapnode){.time = v->last_time, .seq = v->last_seq}))
         v->st->out_of_order++;
     v->have_last = 1;
     v->last_time = r->node.time;
@@ -297,12 +322,12 @@ static int emit(cf_assembler *a, variant *v, rec *r)
 }
 
 /* Moves an open record to the closed heap (out of memory: drops it). */
-static int close_rec(variant *v, rec *r)
+static int close_rec(cf_assembler *a, variant *v, rec *r)
 {
     cf_ftab_del(&v->table, r->hash, r);
-    cf_recheap_remove(&v->open, &r->node);
-    if (cf_recheap_push(&v->closed, &r->node) != 0) {
-        rec_destroy(r);
+    cf_recqueue_remove(&v->open, &r->node);
+    if (cf_recqueue_push(&v->closed, &r->node) != 0) {
+        rec_release(a, r);
         return -1;
     }
     return 0;
@@ -317,23 +342,24 @@ static int release(cf_assembler *a, variant *v, int final)
             return 0;
         wm = sat_sub(a->max_ts, a->hold);
         cf_heapnode *o;
-        while ((o = cf_recheap_top(&v->open)) != NULL && sat_add(o->time, a->o.lifetime_us) <= wm) {
-            if (close_rec(v, REC_OF(o)) != 0)
+        while ((o = cf_recqueue_top(&v->open)) != NULL &&
+               sat_add(o->time, a->o.lifetime_us) <= wm) {
+            if (close_rec(a, v, REC_OF(o)) != 0)
                 return -1;
         }
     }
     cf_heapnode *c;
-    while ((c = cf_recheap_top(&v->closed)) != NULL) {
+    while ((c = cf_recqueue_top(&v->closed)) != NULL) {
         if (!final) {
             /* Closed records wait for the watermark so that a later packet
              * with an older timestamp cannot open a record that sorts before
              * them; past max_flows waiting ones, memory wins and they go. */
-            cf_heapnode *o = cf_recheap_top(&v->open);
+            cf_heapnode *o = cf_recqueue_top(&v->open);
             int over = a->o.max_flows && v->closed.n > a->o.max_flows;
             if ((c->time > wm && !over) || (o && !cf_heapnode_less(c, o)))
                 break;
         }
-        cf_recheap_pop(&v->closed);
+        cf_recqueue_pop(&v->closed);
         int rc = emit(a, v, REC_OF(c));
         if (rc)
             return rc;
@@ -392,7 +418,7 @@ static int to_variant(cf_assembler *a, variant *v, const flow_key *key, uint64_t
 {
     rec *r = cf_ftab_get_n(&v->table, h, key, sizeof(flow_key));
     if (r && p->ts_us >= sat_add(r->node.time, a->o.lifetime_us)) {
-        if (close_rec(v, r) != 0)
+        if (close_rec(a, v, r) != 0)
             return -1;
         r = NULL;
     }
@@ -411,7 +437,7 @@ static int to_variant(cf_assembler *a, variant *v, const flow_key *key, uint64_t
             rec_put(a, r);
             return -1;
         }
-        if (cf_recheap_push(&v->open, &r->node) != 0) {
+        if (cf_recqueue_push(&v->open, &r->node) != 0) {
             cf_ftab_del(&v->table, h, r);
             rec_put(a, r);
             return -1;
@@ -424,7 +450,7 @@ static int to_variant(cf_assembler *a, variant *v, const flow_key *key, uint64_t
     v->st->payload_hist[p->payload_len < CF_PAYLOAD_HIST_MAX ? p->payload_len
                                                              : CF_PAYLOAD_HIST_MAX]++;
     while (a->o.max_flows && v->open.n > a->o.max_flows) {
-        if (close_rec(v, REC_OF(cf_recheap_top(&v->open))) != 0)
+        if (close_rec(a, v, REC_OF(cf_recqueue_top(&v->open))) != 0)
             return -1;
         v->st->early_closed++;
     }
@@ -529,8 +555,8 @@ int cf_assembler_finish(cf_assembler *a)
         if (!v->on)
             continue;
         cf_heapnode *o;
-        while ((o = cf_recheap_top(&v->open)) != NULL) {
-            if (close_rec(v, REC_OF(o)) != 0)
+        while ((o = cf_recqueue_top(&v->open)) != NULL) {
+            if (close_rec(a, v, REC_OF(o)) != 0)
                 return a->failed = -1;
         }
         int rc = release(a, v, 1);

@@ -13,6 +13,10 @@ typedef struct cf_heapnode {
     int64_t time;
     uint64_t seq;
     size_t pos; /* index in the heap while a member */
+    /* Used by recqueue.h: list links, and which list holds the node (-1:
+     * the heap). */
+    struct cf_heapnode *prev, *next;
+    int in_list;
 } cf_heapnode;
 
 /* A heap slot: the node's key, copied (a node's key does not change while
