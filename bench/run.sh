@@ -51,11 +51,12 @@ else
 fi
 
 # Contenders: name and command (CAP is replaced by the capture path).
-names=(floor-cat floor-libpcap customflow-both customflow-bi customflow-wide nfpcapd argus ndpiReader)
+names=(floor-cat floor-libpcap customflow-both customflow-nohash customflow-bi customflow-wide nfpcapd argus ndpiReader)
 cmds=(
     "cat CAP > /dev/null"
     "$B/bench/pcap_floor CAP"
     "$B/customflow -q -o $W/o1 CAP"
+    "$B/customflow -q --no-input-hash -o $W/o4 CAP"
     "$B/customflow -q --variant bidirectional -o $W/o2 CAP"
     "$B/customflow -q --layout wide -o $W/o3 CAP"
     "rm -rf $W/nf && mkdir -p $W/nf && nfpcapd -r CAP -w $W/nf"
@@ -112,6 +113,41 @@ for cap in "${caps[@]}"; do
     done
     unset med
 done
+
+# Parallel jobs: two IoT days (the second a hard link, so both stay in the
+# page cache) converted with --jobs 1 and --jobs 2, with and without the
+# input hash; the ratio is the throughput gain of --jobs 2.
+ln "$W/iot-day.pcap" "$W/iot-day-b.pcap"
+jnames=(jobs1 jobs2 jobs1-nohash jobs2-nohash)
+jcmds=(
+    "$B/customflow -q -j 1 -o $W/j $W/iot-day.pcap $W/iot-day-b.pcap"
+    "$B/customflow -q -j 2 -o $W/j $W/iot-day.pcap $W/iot-day-b.pcap"
+    "$B/customflow -q -j 1 --no-input-hash -o $W/j $W/iot-day.pcap $W/iot-day-b.pcap"
+    "$B/customflow -q -j 2 --no-input-hash -o $W/j $W/iot-day.pcap $W/iot-day-b.pcap"
+)
+declare -A jmed=()
+for k in "${!jnames[@]}"; do
+    rm -f "$W/h.json"
+    hyperfine --style none --warmup 1 --runs "$RUNS" --export-json "$W/h.json" \
+        --shell=bash "${jcmds[$k]}" >/dev/null 2>&1 || true
+    jmed[${jnames[$k]}]=$(node -e "const j=require('$W/h.json');console.log(j.results[0].median.toFixed(4))" 2>/dev/null || echo)
+done
+{
+    echo
+    echo "### --jobs: two iot-day captures on $(nproc) cores"
+    echo
+    echo "| contender | median s | gain of --jobs 2 |"
+    echo "| --- | --- | --- |"
+    for k in "${!jnames[@]}"; do
+        n=${jnames[$k]} m=${jmed[${jnames[$k]}]:-}
+        base=${jmed[${n/jobs2/jobs1}]:-}
+        g=-
+        [ -n "$m" ] && [ -n "$base" ] && [ "$n" != "${n/jobs2/}" ] &&
+            g=$(awk -v a="$base" -v b="$m" 'BEGIN{printf "%.2f", a/b}')
+        echo "| $n | ${m:-failed} | $g |"
+    done
+} >>"$W/report.md"
+
 cat "$W/report.md"
 [ -n "$OUT" ] && cat "$W/report.md" >>"$OUT"
 exit 0

@@ -105,7 +105,7 @@ const char *cf_in_kind_name(const cf_in *s);
  * once touched; dropping those already consumed keeps memory independent of
  * the capture's size. Call only when no pointer into the consumed part is
  * still in use. */
-#define CF_IN_RELEASE_STEP ((uint64_t)32 << 20)
+#define CF_IN_RELEASE_STEP ((uint64_t)8 << 20)
 void cf_in_release_slow(cf_in *s);
 static inline void cf_in_release(cf_in *s)
 {
