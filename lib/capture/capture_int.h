@@ -37,6 +37,8 @@ struct cf_capture {
     int nsec;
     int linktype;
     uint32_t snaplen, maxcap;
+    uint64_t scout_at; /* offset of the furthest record asked for ahead */
+    uint32_t ahead;    /* records between the reader and scout_at */
     /* pcapng */
     cf_iface *ifaces;
     uint32_t n_ifaces, cap_ifaces;
