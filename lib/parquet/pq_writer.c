@@ -7,6 +7,7 @@
 
 #include "parquet/pq_buf.h"
 #include "parquet/pq_compress.h"
+#include "parquet/pq_cqueue.h"
 #include "parquet/pq_dict.h"
 #include "parquet/pq_encode.h"
 #include "parquet/pq_stats.h"
@@ -90,6 +91,7 @@ struct pq_writer {
     pq_options opt;
     char *created_by;
     pq_compressor comp;
+    pq_cqueue *cq; /* pages compressed on a second thread, or NULL */
     pq_buf scratch, cbuf, hdr;
     pq_buf rgmeta; /* serialized RowGroup structs */
     size_t nrg;
@@ -186,7 +188,56 @@ static void page_header(tc_writer *t, int type, size_t uncomp, size_t comp)
     tc_field_i32(t, 3, (int32_t)comp);
 }
 
-/* Encodes the column's buffered page and appends it to the chunk. */
+/* Appends a finished page (header, then body: compressed, or raw when the
+ * codec is none) to column c's chunk. */
+static int add_page(pq_writer *w, pq_col *c, size_t raw_len, const pq_buf *body, uint32_t nlev,
+                    int enc)
+{
+    if (body->len > INT32_MAX)
+        return fail(w, "data page too large", EFBIG);
+    w->hdr.len = 0;
+    tc_writer t;
+    tc_init(&t, &w->hdr);
+    page_header(&t, PAGE_DATA, raw_len, body->len);
+    tc_field_struct_begin(&t, 5);
+    tc_field_i32(&t, 1, (int32_t)nlev);
+    tc_field_i32(&t, 2, enc);
+    tc_field_i32(&t, 3, E_RLE);
+    tc_field_i32(&t, 4, E_RLE);
+    tc_struct_end(&t);
+    if (tc_finish(&t) || pq_buf_append(&c->pages, w->hdr.p, w->hdr.len) ||
+        pq_buf_append(&c->pages, body->p, body->len))
+        return oom(w);
+    c->ch_values += nlev;
+    c->ch_uncomp += (int64_t)(w->hdr.len + raw_len);
+    c->ch_comp += (int64_t)(w->hdr.len + body->len);
+    c->enc_mask |= 1u << enc;
+    return 0;
+}
+
+/* Takes the oldest page back from the compression thread (waiting for it)
+ * and adds it to its chunk: 1, or 0 when none was in flight, -1 on error. */
+static int take_page(pq_writer *w)
+{
+    pq_cslot *slot = pq_cqueue_take(w->cq);
+    if (!slot)
+        return 0;
+    if (slot->failed)
+        return fail(w, "compression failed", EIO);
+    return add_page(w, slot->tag, slot->raw.len, &slot->out, slot->nlev, slot->enc) ? -1 : 1;
+}
+
+/* Every page in flight added to its chunk. 0 or -1. */
+static int take_all_pages(pq_writer *w)
+{
+    int r = 1;
+    while (w->cq && (r = take_page(w)) > 0)
+        ;
+    return r < 0 ? -1 : 0;
+}
+
+/* Encodes the column's buffered page and adds it to the chunk, or hands it
+ * to the compression thread. */
 static int cut_page(pq_writer *w, pq_col *c)
 {
     if (c->nlev == 0 || w->failed)
@@ -195,7 +246,14 @@ static int cut_page(pq_writer *w, pq_col *c)
      * rather than per put. */
     if (c->mode != MODE_DICT || c->nvals == 0)
         pq_stats_scan(&c->stats, c->vals.p, c->vals.len);
+    pq_cslot *slot = NULL;
     pq_buf *s = &w->scratch;
+    if (w->cq) {
+        while (!(slot = pq_cqueue_slot(w->cq)))
+            if (take_page(w) < 0)
+                return -1;
+        s = &slot->raw;
+    }
     s->len = 0;
     int r = 0;
     /* v1 data page: rep levels, def levels, each with a 4-byte length. */
@@ -237,35 +295,24 @@ static int cut_page(pq_writer *w, pq_col *c)
         return oom(w);
     if (s->len > INT32_MAX)
         return fail(w, "data page too large", EFBIG);
-    w->cbuf.len = 0;
-    const pq_buf *body = s;
-    if (w->opt.codec != PQ_CODEC_UNCOMPRESSED) {
-        if (pq_compress(&w->comp, s->p, s->len, &w->cbuf))
-            return fail(w, "compression failed", EIO);
-        if (w->cbuf.len > INT32_MAX)
-            return fail(w, "data page too large", EFBIG);
-        body = &w->cbuf;
-    }
-    w->hdr.len = 0;
-    tc_writer t;
-    tc_init(&t, &w->hdr);
-    page_header(&t, PAGE_DATA, s->len, body->len);
-    tc_field_struct_begin(&t, 5);
-    tc_field_i32(&t, 1, (int32_t)c->nlev);
-    tc_field_i32(&t, 2, enc);
-    tc_field_i32(&t, 3, E_RLE);
-    tc_field_i32(&t, 4, E_RLE);
-    tc_struct_end(&t);
-    if (tc_finish(&t) || pq_buf_append(&c->pages, w->hdr.p, w->hdr.len) ||
-        pq_buf_append(&c->pages, body->p, body->len))
-        return oom(w);
-    c->ch_values += c->nlev;
-    c->ch_uncomp += (int64_t)(w->hdr.len + s->len);
-    c->ch_comp += (int64_t)(w->hdr.len + body->len);
-    c->enc_mask |= 1u << enc;
+    uint32_t nlev = c->nlev;
     c->def.len = c->rep_lv.len = c->vals.len = c->idx.len = 0;
     c->nlev = c->nvals = 0;
-    return 0;
+    if (slot) {
+        slot->tag = c;
+        slot->nlev = nlev;
+        slot->enc = enc;
+        pq_cqueue_submit(w->cq);
+        return 0;
+    }
+    const pq_buf *body = s;
+    if (w->opt.codec != PQ_CODEC_UNCOMPRESSED) {
+        w->cbuf.len = 0;
+        if (pq_compress(&w->comp, s->p, s->len, &w->cbuf))
+            return fail(w, "compression failed", EIO);
+        body = &w->cbuf;
+    }
+    return add_page(w, c, s->len, body, nlev, enc);
 }
 
 /* Moves the staged values of column c (rows [0, nrows) of the block) into
@@ -746,13 +793,16 @@ static int flush_row_group(pq_writer *w)
     if (w->failed || drain_stage(w))
         return -1;
     int64_t rg_off = (int64_t)w->off, rg_uncomp = 0, rg_comp = 0;
+    for (size_t i = 0; i < w->ncols; i++)
+        if (cut_page(w, &w->cols[i]))
+            return -1;
+    if (take_all_pages(w))
+        return -1;
     tc_writer t;
     tc_init(&t, &w->rgmeta);
     tc_field_list_begin(&t, 1, TC_STRUCT, w->ncols);
     for (size_t i = 0; i < w->ncols; i++) {
         pq_col *c = &w->cols[i];
-        if (cut_page(w, c))
-            return -1;
         int64_t dict_off = -1, uncomp = c->ch_uncomp, comp = c->ch_comp;
         if (c->dict.n) {
             const pq_buf *body = &c->dict.plain;
@@ -976,6 +1026,7 @@ static void free_writer(pq_writer *w)
         free(w->kvs[i].value);
     }
     free(w->kvs);
+    pq_cqueue_free(w->cq);
     pq_compress_free(&w->comp);
     pq_buf_free(&w->out);
     pq_buf_free(&w->scratch);
@@ -1188,6 +1239,10 @@ pq_writer *pq_open(const char *path, const pq_column_spec *cols, size_t ncols,
     if ((unsigned)w->opt.codec > PQ_CODEC_UNCOMPRESSED ||
         pq_compress_init(&w->comp, w->opt.codec, w->opt.compression_level))
         return open_error(w, err, errlen, "%s: bad codec or compression level", path);
+    /* Without a thread (none to be had) pages are compressed inline: same
+     * bytes, one core. */
+    if (w->opt.compress_thread && w->opt.codec != PQ_CODEC_UNCOMPRESSED)
+        w->cq = pq_cqueue_new(w->opt.codec, w->opt.compression_level);
     size_t plen = strlen(path);
     w->tmp = malloc(plen + sizeof ".tmp-XXXXXX");
     if (!w->tmp)
