@@ -113,27 +113,61 @@ static int mkdir_p(const char *path)
     return 0;
 }
 
+/* Progress over the whole run, shared by the jobs: files done of all, bytes
+ * and packets read so far (finished files plus each job's current one), and
+ * the rates since the start. At most one line a second, on stderr, only on
+ * a terminal. */
 typedef struct {
-    time_t last;
+    pthread_mutex_t lock;
     struct timespec start;
+    time_t last;
     int shown;
+    int files_done, files;
+    uint64_t bytes_done, frames_done;
+    uint32_t jobs;
+    uint64_t *bytes_now, *frames_now; /* per job: its current file so far */
 } progress_state;
+
+typedef struct {
+    progress_state *p;
+    uint32_t job;
+} job_progress;
 
 static void show_progress(void *ctx, uint64_t bytes, uint64_t frames)
 {
-    progress_state *p = ctx;
+    job_progress *jp = ctx;
+    progress_state *p = jp->p;
+    pthread_mutex_lock(&p->lock);
+    p->bytes_now[jp->job] = bytes;
+    p->frames_now[jp->job] = frames;
     time_t now = time(NULL);
-    if (now == p->last)
-        return;
-    p->last = now;
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
-    p->shown = 1;
     double secs = (double)(t.tv_sec - p->start.tv_sec) + (t.tv_nsec - p->start.tv_nsec) / 1e9;
-    if (secs <= 0)
-        return;
-    fprintf(stderr, "\r  %.1f MB, %" PRIu64 " packets, %.1f MB/s, %.0f packets/s ", bytes / 1e6,
-            frames, bytes / 1e6 / secs, frames / secs);
+    if (now != p->last && secs > 0) {
+        p->last = now;
+        p->shown = 1;
+        uint64_t b = p->bytes_done, f = p->frames_done;
+        for (uint32_t k = 0; k < p->jobs; k++) {
+            b += p->bytes_now[k];
+            f += p->frames_now[k];
+        }
+        fprintf(stderr,
+                "\r  files %d/%d, %.1f MB, %" PRIu64 " packets, %.1f MB/s, %.0f packets/s \033[K",
+                p->files_done, p->files, b / 1e6, f, b / 1e6 / secs, f / secs);
+    }
+    pthread_mutex_unlock(&p->lock);
+}
+
+/* A job's file is done: its counts move to the finished total. */
+static void progress_file_done(progress_state *p, uint32_t job, const cf_report *r)
+{
+    pthread_mutex_lock(&p->lock);
+    p->files_done++;
+    p->bytes_done += r->bytes;
+    p->frames_done += r->frames;
+    p->bytes_now[job] = p->frames_now[job] = 0;
+    pthread_mutex_unlock(&p->lock);
 }
 
 /* Inputs are handed to worker threads one at a time; each keeps its result
@@ -149,14 +183,18 @@ typedef struct {
     char **inputs;
     int n, next;
     const char *out_dir;
-    int progress;
+    progress_state *progress; /* NULL: none */
     job_result *results;
     pthread_mutex_t lock;
+    uint32_t next_job; /* worker numbers, for the progress slots */
 } job_queue;
 
 static void *convert_worker(void *arg)
 {
     job_queue *q = arg;
+    pthread_mutex_lock(&q->lock);
+    job_progress jp = {q->progress, q->next_job++};
+    pthread_mutex_unlock(&q->lock);
     for (;;) {
         pthread_mutex_lock(&q->lock);
         int k = stop_flag ? q->n : q->next++;
@@ -164,13 +202,11 @@ static void *convert_worker(void *arg)
         if (k >= q->n)
             return NULL;
         job_result *r = &q->results[k];
-        progress_state ps = {0};
-        clock_gettime(CLOCK_MONOTONIC, &ps.start);
         r->rc =
             cf_convert(q->s, q->inputs[k], q->out_dir, &r->rep, q->progress ? show_progress : NULL,
-                       &ps, &stop_flag, r->err, sizeof r->err);
-        if (ps.shown)
-            fputs("\r\033[K", stderr);
+                       &jp, &stop_flag, r->err, sizeof r->err);
+        if (q->progress)
+            progress_file_done(q->progress, jp.job, &r->rep);
         r->done = 1;
     }
 }
@@ -465,13 +501,18 @@ int main(int argc, char **argv)
     int tty = !quiet && isatty(2);
     if (jobs > (uint32_t)ninputs)
         jobs = (uint32_t)ninputs;
+    progress_state ps = {.files = ninputs, .jobs = jobs};
+    ps.bytes_now = calloc(jobs, sizeof *ps.bytes_now);
+    ps.frames_now = calloc(jobs, sizeof *ps.frames_now);
+    pthread_mutex_init(&ps.lock, NULL);
+    clock_gettime(CLOCK_MONOTONIC, &ps.start);
     job_queue jq = {.s = s,
                     .inputs = inputs,
                     .n = ninputs,
                     .out_dir = out_dir,
-                    .progress = tty && jobs == 1,
+                    .progress = tty ? &ps : NULL,
                     .results = calloc((size_t)ninputs, sizeof *jq.results)};
-    if (!jq.results) {
+    if (!jq.results || !ps.bytes_now || !ps.frames_now) {
         fprintf(stderr, "customflow: out of memory\n");
         return 1;
     }
@@ -485,6 +526,11 @@ int main(int argc, char **argv)
     for (uint32_t k = 0; k < started; k++)
         pthread_join(threads[k], NULL);
     free(threads);
+    if (ps.shown)
+        fputs("\r\033[K", stderr);
+    free(ps.bytes_now);
+    free(ps.frames_now);
+    pthread_mutex_destroy(&ps.lock);
     /* Messages and summaries in input order, whatever order jobs ended in. */
     for (int k = 0; k < ninputs; k++) {
         job_result *r = &jq.results[k];
