@@ -40,6 +40,8 @@ typedef struct rec {
     int8_t *direction;
     uint8_t *pbuf;
     size_t pused, pcap;
+    uint32_t cap_packets; /* room in the per-packet arrays */
+    char *big;            /* arrays for i packets, once past the inline ones */
     struct rec *next_free;
 } rec;
 
@@ -87,6 +89,8 @@ struct cf_assembler {
     ep_slot *cache;
     rec *free_recs;
     rec_chunk *chunks;
+    void *free_arrays; /* big array blocks, linked through their first bytes */
+    rec_chunk *array_chunks;
     uint8_t **pptr;   /* [i] payload pointers handed to the sink */
     uint8_t empty[1]; /* payload pointer of records without payload bytes */
     int have_ts;
@@ -149,21 +153,86 @@ cf_assembler *cf_assembler_new(const cf_assembler_options *o, const cf_devices *
     return a;
 }
 
-/* Records are carved from chunks of REC_CHUNK, each with its per-packet
- * arrays; a free list recycles them. A flood of short flows allocates and
- * frees hundreds of thousands of records, which malloc made a tenth of the
- * run time. */
+/* Records are carved from chunks of REC_CHUNK, each with per-packet arrays
+ * for REC_INLINE packets; a record that gets more packets takes arrays for
+ * i from a second pool. Free lists recycle both. A flood of short flows
+ * allocates and frees hundreds of thousands of records (malloc was a tenth
+ * of the run time), most of them with one or two packets (arrays for all i
+ * were 40 % of their memory). */
 #define REC_CHUNK 256
+#define ARRAYS_CHUNK 64
+#define REC_INLINE 2
 
 struct rec_chunk {
     rec_chunk *next;
-    uint64_t align; /* records after the header start 8-byte aligned */
+    uint64_t align; /* blocks after the header start 8-byte aligned */
 };
+
+#define REC_BYTES ((sizeof(rec) + 7) & ~(size_t)7)
+
+/* Bytes of per-packet arrays for n packets: int64 offsets, int32 sizes,
+ * uint32 payload offsets and lengths, int8 directions (decreasing
+ * alignment), rounded up to 8. */
+static size_t arrays_bytes(size_t n)
+{
+    return (n * (8 + 4 + 4 + 4 + 1) + 7) & ~(size_t)7;
+}
+
+static void point_arrays(rec *r, char *blk, uint32_t n)
+{
+    r->offset_us = (int64_t *)(void *)blk;
+    r->size = (int32_t *)(void *)(blk + 8 * (size_t)n);
+    r->poff = (uint32_t *)(void *)(blk + 12 * (size_t)n);
+    r->plen = (uint32_t *)(void *)(blk + 16 * (size_t)n);
+    r->direction = (int8_t *)(blk + 20 * (size_t)n);
+    r->cap_packets = n;
+}
+
+static uint32_t inline_packets(const cf_assembler *a)
+{
+    return a->o.packets < REC_INLINE ? a->o.packets : REC_INLINE;
+}
 
 static void rec_put(cf_assembler *a, rec *r)
 {
+    if (r->big) {
+        memcpy(r->big, &a->free_arrays, sizeof(void *));
+        a->free_arrays = r->big;
+        r->big = NULL;
+        point_arrays(r, (char *)r + REC_BYTES, inline_packets(a));
+    }
     r->next_free = a->free_recs;
     a->free_recs = r;
+}
+
+/* Moves the record's packets so far into arrays for all i packets. */
+static int rec_grow(cf_assembler *a, rec *r)
+{
+    uint32_t i = a->o.packets;
+    if (!a->free_arrays) {
+        size_t each = arrays_bytes(i);
+        rec_chunk *c = malloc(sizeof *c + ARRAYS_CHUNK * each);
+        if (!c)
+            return -1;
+        c->next = a->array_chunks;
+        a->array_chunks = c;
+        for (size_t k = ARRAYS_CHUNK; k-- > 0;) {
+            char *blk = (char *)(c + 1) + k * each;
+            memcpy(blk, &a->free_arrays, sizeof(void *));
+            a->free_arrays = blk;
+        }
+    }
+    char *blk = a->free_arrays;
+    memcpy(&a->free_arrays, blk, sizeof(void *));
+    rec old = *r;
+    point_arrays(r, blk, i);
+    memcpy(r->offset_us, old.offset_us, r->n * sizeof *r->offset_us);
+    memcpy(r->size, old.size, r->n * sizeof *r->size);
+    memcpy(r->poff, old.poff, r->n * sizeof *r->poff);
+    memcpy(r->plen, old.plen, r->n * sizeof *r->plen);
+    memcpy(r->direction, old.direction, r->n * sizeof *r->direction);
+    r->big = blk;
+    return 0;
 }
 
 /* Only the payload buffer is the record's own; the rest is its chunk's. */
@@ -196,6 +265,11 @@ void cf_assembler_free(cf_assembler *a)
     while (a->chunks) {
         rec_chunk *c = a->chunks;
         a->chunks = c->next;
+        free(c);
+    }
+    while (a->array_chunks) {
+        rec_chunk *c = a->array_chunks;
+        a->array_chunks = c->next;
         free(c);
     }
     cf_fragtab_free(&a->frags);
@@ -254,12 +328,8 @@ static const char *endpoint_label(cf_assembler *a, const uint8_t *mac, const cf_
 static rec *rec_get(cf_assembler *a)
 {
     if (!a->free_recs) {
-        size_t i = a->o.packets;
-        /* Per record: the rec, then int64 offsets, int32 sizes, uint32
-         * payload offsets and lengths, int8 directions (decreasing
-         * alignment), rounded up to 8 bytes. */
-        size_t arrays = (i * (8 + 4 + 4 + 4 + 1) + 7) & ~(size_t)7;
-        size_t each = ((sizeof(rec) + 7) & ~(size_t)7) + arrays;
+        uint32_t n = inline_packets(a);
+        size_t each = REC_BYTES + arrays_bytes(n);
         rec_chunk *c = malloc(sizeof *c + REC_CHUNK * each);
         if (!c)
             return NULL;
@@ -267,14 +337,9 @@ static rec *rec_get(cf_assembler *a)
         a->chunks = c;
         char *base = (char *)(c + 1);
         for (size_t k = REC_CHUNK; k-- > 0;) {
-            rec *r = (rec *)(base + k * each);
+            rec *r = (rec *)(void *)(base + k * each);
             memset(r, 0, sizeof *r);
-            char *blk = (char *)r + (each - arrays);
-            r->offset_us = (int64_t *)blk;
-            r->size = (int32_t *)(blk + 8 * i);
-            r->poff = (uint32_t *)(blk + 12 * i);
-            r->plen = (uint32_t *)(blk + 16 * i);
-            r->direction = (int8_t *)(blk + 20 * i);
+            point_arrays(r, (char *)r + REC_BYTES, n);
             rec_put(a, r);
         }
     }
@@ -388,6 +453,8 @@ static int add_packet(cf_assembler *a, rec *r, const cf_packet *p, int dir, uint
     if (r->n >= a->o.packets)
         return 0;
     uint32_t k = r->n;
+    if (k == r->cap_packets && rec_grow(a, r) != 0)
+        return -1;
     uint32_t len = p->payload ? p->payload_caplen : 0;
     if (len > a->o.payload_bytes)
         len = a->o.payload_bytes;
