@@ -1,8 +1,9 @@
 /* Indexed binary min-heap ordered by (time, seq), private to lib/flow.
  * Nodes are embedded in the caller's objects and know their position, so
- * any node can be removed in O(log n). Used for open records (oldest first:
- * lifetime sweep, max_flows) and for closed records waiting for their turn
- * to be emitted in first_seen order. */
+ * any node can be removed in O(log n). The record queues (recqueue.h) keep
+ * records that arrive out of order here: open records (oldest first:
+ * lifetime sweep, max_flows) and closed records waiting for their turn to
+ * be emitted in first_seen order. */
 #ifndef CF_FLOW_RECHEAP_H
 #define CF_FLOW_RECHEAP_H
 
