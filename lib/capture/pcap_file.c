@@ -57,35 +57,6 @@ int cf_pcap_open(cf_capture *c, char *err, size_t errlen)
     return 0;
 }
 
-/* Keeps the memory fetches CF_PCAP_AHEAD records ahead of the reader: the
- * scout reads the length of the record it asked for on an earlier call (in
- * cache by now) to find the next one, and asks for that. A record is often
- * a page away from the previous one; without this, half the conversion
- * time was spent waiting for record headers. */
-#define CF_PCAP_AHEAD 3
-static inline void scout(cf_capture *c)
-{
-    cf_in *in = &c->in;
-    uint64_t here = cf_in_offset(in);
-    if (c->scout_at < here || c->ahead == 0) {
-        c->scout_at = here;
-        c->ahead = 0;
-    } else {
-        c->ahead--;
-    }
-    uint64_t end = in->base + in->end;
-    while (c->ahead < CF_PCAP_AHEAD && c->scout_at + 16 <= end) {
-        const uint8_t *p = in->buf + (c->scout_at - in->base);
-        uint64_t next = c->scout_at + 16 + cf_rd32(p + 8, c->swap);
-        if (next + 128 > end)
-            break;
-        c->scout_at = next;
-        c->ahead++;
-        __builtin_prefetch(in->buf + (next - in->base));
-        __builtin_prefetch(in->buf + (next - in->base) + 64);
-    }
-}
-
 int cf_pcap_next(cf_capture *c, cf_frame *f, char *err, size_t errlen)
 {
     cf_in *in = &c->in;
@@ -133,6 +104,7 @@ int cf_pcap_next(cf_capture *c, cf_frame *f, char *err, size_t errlen)
     f->wire_len = origlen < caplen ? caplen : origlen;
     f->linktype = c->linktype;
     cf_in_skip(in, 16 + (size_t)caplen);
-    scout(c);
+    /* A record is a 16-byte header and caplen (at offset 8) bytes. */
+    cf_capture_scout(c, 8, 16);
     return 1;
 }

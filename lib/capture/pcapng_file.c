@@ -273,7 +273,7 @@ int cf_pcapng_next(cf_capture *c, cf_frame *f, char *err, size_t errlen)
             f->wire_len = origlen < caplen ? caplen : origlen;
             f->linktype = i->linktype;
             cf_in_skip(&c->in, len);
-            cf_in_prefetch(&c->in);
+            cf_capture_scout(c, 4, 0); /* block total length at offset 4 */
             return 1;
         }
         if (type == BT_SPB) {
@@ -305,7 +305,7 @@ int cf_pcapng_next(cf_capture *c, cf_frame *f, char *err, size_t errlen)
             f->wire_len = origlen < caplen ? caplen : origlen;
             f->linktype = i->linktype;
             cf_in_skip(&c->in, len);
-            cf_in_prefetch(&c->in);
+            cf_capture_scout(c, 4, 0); /* block total length at offset 4 */
             return 1;
         }
         if (type == BT_SHB) {
