@@ -65,6 +65,13 @@ static inline uint32_t cf_rd32(const uint8_t *p, int swap)
     return swap ? __builtin_bswap32(v) : v;
 }
 
+static inline uint64_t cf_rd64(const uint8_t *p, int swap)
+{
+    uint64_t v;
+    memcpy(&v, p, 8);
+    return swap ? __builtin_bswap64(v) : v;
+}
+
 /* Keeps the memory fetches CF_SCOUT_AHEAD records ahead of the reader,
  * called once the reader has moved to its next record. A record's length
  * is the 32-bit field at len_off plus fixed bytes (pcap: caplen at 8, plus
@@ -96,12 +103,6 @@ static inline void cf_capture_scout(cf_capture *c, size_t len_off, uint32_t fixe
         __builtin_prefetch(in->buf + (next - in->base));
         __builtin_prefetch(in->buf + (next - in->base) + 64);
     }
-}
-static inline uint64_t cf_rd64(const uint8_t *p, int swap)
-{
-    uint64_t v;
-    memcpy(&v, p, 8);
-    return swap ? __builtin_bswap64(v) : v;
 }
 
 /* Host is big endian? */
