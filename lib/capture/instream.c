@@ -48,10 +48,12 @@ static ssize_t read_hashed(cf_in *s, uint8_t *p, size_t len)
 {
     for (;;) {
         ssize_t r = read(s->fd, p, len);
-        if (r < 0 && errno == EINTR && !(s->stop && *s->stop))
+        if (r < 0 && errno == EINTR && !(s->stop && atomic_load(s->stop)))
             continue;
-        if (r > 0 && !s->no_hash)
-            cf_sha256_update(&s->sha, p, (size_t)r);
+        if (r > 0) {
+            s->raw_bytes += (uint64_t)r;
+            cf_digest_update(&s->digest, p, (size_t)r);
+        }
         return r;
     }
 }
@@ -252,13 +254,15 @@ static int open_fail(cf_in *s, char *err, size_t errlen, const char *what)
     return -1;
 }
 
-int cf_in_open(cf_in *s, const char *path, char *err, size_t errlen)
+int cf_in_open(cf_in *s, const char *path, cf_input_hash hash, char *err, size_t errlen)
 {
     memset(s, 0, sizeof *s);
-    cf_sha256_init(&s->sha);
     s->fd = -1;
     s->name = path;
-    s->fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (cf_digest_init(&s->digest, hash) != 0)
+        return open_fail(s, err, errlen, "out of memory");
+    s->fd = !strcmp(path, "-") ? fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 0)
+                               : open(path, O_RDONLY | O_CLOEXEC);
     if (s->fd < 0)
         return open_fail(s, err, errlen, strerror(errno));
     struct stat st;
@@ -364,8 +368,8 @@ void cf_in_close(cf_in *s)
         ZSTD_freeDStream(s->zs);
     free(s->own);
     free(s->inbuf);
+    cf_digest_free(&s->digest);
     memset(s, 0, sizeof *s);
-    cf_sha256_init(&s->sha);
     s->fd = -1;
 }
 
@@ -388,32 +392,33 @@ void cf_in_release_slow(cf_in *s)
     s->released = consumed;
 }
 
-int cf_in_sha256(cf_in *s, char hex[65])
+int cf_in_digest(cf_in *s, char hex[65])
 {
-    uint8_t d[32];
     if (s->map) {
-        cf_sha256 h;
-        cf_sha256_init(&h);
+        cf_digest d;
+        if (cf_digest_init(&d, s->digest.kind) != 0) {
+            in_fail(s, "out of memory");
+            return -1;
+        }
         for (uint64_t off = 0; off < s->maplen; off += CF_IN_RELEASE_STEP) {
             uint64_t n =
                 s->maplen - off < CF_IN_RELEASE_STEP ? s->maplen - off : CF_IN_RELEASE_STEP;
-            cf_sha256_update(&h, s->map + off, (size_t)n);
+            cf_digest_update(&d, s->map + off, (size_t)n);
             drop_pages(s, off, off + n);
         }
-        cf_sha256_final(&h, d);
-        cf_sha256_hex(d, hex);
+        cf_digest_final(&d, hex);
+        cf_digest_free(&d);
         return 0;
     }
     /* Whatever the readers did not consume is still in the pipe. */
     uint8_t buf[1 << 16];
-    ssize_t r;
-    while ((r = read_hashed(s, buf, sizeof buf)) > 0)
+    ssize_t r = 0;
+    while (s->digest.kind != CF_HASH_NONE && (r = read_hashed(s, buf, sizeof buf)) > 0)
         ;
-    if (r < 0) {
+    if (s->digest.kind != CF_HASH_NONE && r < 0) {
         in_fail(s, "read error: %s", strerror(errno));
         return -1;
     }
-    cf_sha256_final(&s->sha, d);
-    cf_sha256_hex(d, hex);
+    cf_digest_final(&s->digest, hex);
     return 0;
 }

@@ -252,14 +252,10 @@ static int write_wide(cf_flowfile *f, const cf_record *r, const char *ip)
     return pq_end_row(w);
 }
 
-int cf_flowfile_write(cf_flowfile *f, const cf_record *r, const cf_localnets *local)
+int cf_flowfile_write(cf_flowfile *f, const cf_record *r)
 {
     pq_writer *w = f->w;
-    char ip[64];
-    if (f->cfg.anonymize && (cf_is_local(local, &r->remote_ip) || cf_is_unspecified(&r->remote_ip)))
-        strcpy(ip, r->remote_ip.family == 6 ? "::" : "0.0.0.0");
-    else
-        cf_addr_format(&r->remote_ip, ip);
+    const char *ip = r->remote_ip;
     if (f->wide)
         return write_wide(f, r, ip);
     for (uint32_t k = 0; k < r->n; k++)

@@ -1,0 +1,114 @@
+/* The capture-file source: a pcap/pcapng file, compressed or not, standard
+ * input or a FIFO (lib/capture). The input's identity (XXH3-128 or SHA-256 of
+ * the file as stored) is computed on a second thread while a mapped file is
+ * read, and as the bytes pass for a pipe. */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "capture/capture.h"
+#include "engine/session.h"
+#include "engine/source.h"
+
+typedef struct file_source {
+    cf_source base;
+    cf_capture *cap;
+    pthread_t hasher;
+    int hashing; /* the hash thread runs */
+    int hash_failed;
+    char hex[65];
+    char hash_err[512];
+} file_source;
+
+static void *hash_thread(void *arg)
+{
+    file_source *fs = arg;
+    fs->hash_failed = cf_capture_digest(fs->cap, fs->hex, fs->hash_err, sizeof fs->hash_err) != 0;
+    return NULL;
+}
+
+static int file_next(cf_source *src, cf_frame *f, int64_t *now_us, char *err, size_t errlen)
+{
+    (void)now_us;
+    file_source *fs = (file_source *)src;
+    int r = cf_capture_next(fs->cap, f, err, errlen);
+    return r == 1 ? CF_SRC_FRAME : r == 0 ? CF_SRC_END : CF_SRC_DAMAGED;
+}
+
+static uint64_t file_offset(const cf_source *src)
+{
+    return cf_capture_offset(((const file_source *)src)->cap);
+}
+
+static int file_identity(cf_source *src, char hex[65], uint64_t *bytes, char *err, size_t errlen)
+{
+    file_source *fs = (file_source *)src;
+    if (fs->hashing) {
+        pthread_join(fs->hasher, NULL);
+        fs->hashing = 0;
+    } else if (!fs->hex[0] && !fs->hash_failed) {
+        hash_thread(fs);
+    }
+    if (fs->hash_failed) {
+        snprintf(err, errlen, "%s", fs->hash_err);
+        return -1;
+    }
+    memcpy(hex, fs->hex, sizeof fs->hex);
+    *bytes = cf_capture_file_bytes(fs->cap);
+    return 0;
+}
+
+static const char *file_warning(const cf_source *src)
+{
+    return cf_capture_warning(((const file_source *)src)->cap);
+}
+
+static void file_close(cf_source *src)
+{
+    file_source *fs = (file_source *)src;
+    if (fs->hashing)
+        pthread_join(fs->hasher, NULL);
+    cf_capture_close(fs->cap);
+    free(fs);
+}
+
+static const cf_source_ops file_ops = {
+    .next = file_next,
+    .offset = file_offset,
+    .identity = file_identity,
+    .live_stats = NULL,
+    .warning = file_warning,
+    .close = file_close,
+};
+
+cf_source *cf_source_open(cf_session *s, const char *input, char *err, size_t errlen)
+{
+    file_source *fs = calloc(1, sizeof *fs);
+    if (!fs) {
+        snprintf(err, errlen, "%s: out of memory", input);
+        return NULL;
+    }
+    fs->base.ops = &file_ops;
+    fs->base.session = s;
+    snprintf(fs->base.name, sizeof fs->base.name, "%s", input);
+    cf_input_stem(input, fs->base.stem, sizeof fs->base.stem);
+    fs->cap = cf_capture_open(input, s->cfg->filter, s->cfg->input_hash, err, errlen);
+    if (!fs->cap) {
+        free(fs);
+        return NULL;
+    }
+    cf_capture_set_stop(fs->cap, &s->stop);
+    /* A mapped file is hashed on a second thread while it is converted;
+     * XXH3 runs at memory speed, so this costs no wall time on two cores. */
+    if (s->cfg->input_hash != CF_HASH_NONE && cf_capture_hash_concurrent(fs->cap) &&
+        pthread_create(&fs->hasher, NULL, hash_thread, fs) == 0)
+        fs->hashing = 1;
+    return &fs->base;
+}
+
+void cf_source_close(cf_source *src)
+{
+    if (src)
+        src->ops->close(src);
+}
