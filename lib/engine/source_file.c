@@ -112,3 +112,56 @@ void cf_source_close(cf_source *src)
     if (src)
         src->ops->close(src);
 }
+
+/* ---- Frames of the embedding program's own ---- */
+
+typedef struct custom_source {
+    cf_source base;
+    cf_frame_fn next;
+    void *ctx;
+} custom_source;
+
+static int custom_next(cf_source *src, cf_frame *f, int64_t *now_us, char *err, size_t errlen)
+{
+    (void)now_us;
+    custom_source *cs = (custom_source *)src;
+    int r = cs->next(cs->ctx, f, err, errlen);
+    return r > 0 ? CF_SRC_FRAME : r == 0 ? CF_SRC_END : CF_SRC_DAMAGED;
+}
+
+static uint64_t custom_offset(const cf_source *src)
+{
+    (void)src;
+    return 0;
+}
+
+static void custom_close(cf_source *src)
+{
+    free(src);
+}
+
+static const cf_source_ops custom_ops = {
+    .next = custom_next,
+    .offset = custom_offset,
+    .identity = NULL,
+    .live_stats = NULL,
+    .warning = NULL,
+    .close = custom_close,
+};
+
+cf_source *cf_source_new(cf_session *s, const char *name, cf_frame_fn next, void *ctx, char *err,
+                         size_t errlen)
+{
+    custom_source *cs = next ? calloc(1, sizeof *cs) : NULL;
+    if (!cs) {
+        snprintf(err, errlen, next ? "out of memory" : "no frame function");
+        return NULL;
+    }
+    cs->base.ops = &custom_ops;
+    cs->base.session = s;
+    snprintf(cs->base.name, sizeof cs->base.name, "%s", name ? name : "frames");
+    cf_input_stem(cs->base.name, cs->base.stem, sizeof cs->base.stem);
+    cs->next = next;
+    cs->ctx = ctx;
+    return &cs->base;
+}
