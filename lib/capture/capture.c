@@ -303,7 +303,7 @@ int cf_capture_digest(cf_capture *c, char hex[65], char *err, size_t errlen)
 
 int cf_capture_hash_concurrent(const cf_capture *c)
 {
-    return c->in.map != NULL;
+    return c->in.map != NULL && !c->in.digest_inline;
 }
 
 uint64_t cf_capture_file_bytes(const cf_capture *c)

@@ -42,7 +42,9 @@ void cf_capture_close(cf_capture *c);
  * are read; for a pipe, call it once reading is over. 0, or -1 with a
  * message in err. */
 int cf_capture_digest(cf_capture *c, char hex[65], char *err, size_t errlen);
-/* 1 when cf_capture_digest may run concurrently with cf_capture_next. */
+/* 1 when cf_capture_digest may run concurrently with cf_capture_next (a
+ * mapped file whose digest is SHA-256: XXH3 is computed inline as the file
+ * is read, and completed by cf_capture_digest). */
 int cf_capture_hash_concurrent(const cf_capture *c);
 /* Size of the capture file as stored (0 for a pipe until read to its end). */
 uint64_t cf_capture_file_bytes(const cf_capture *c);

@@ -310,6 +310,7 @@ int cf_in_open(cf_in *s, const char *path, cf_input_hash hash, char *err, size_t
     else
         s->kind = s->map ? CF_IN_MMAP : CF_IN_READ;
 
+    s->digest_inline = s->map && hash == CF_HASH_XXH3;
     if (s->kind == CF_IN_MMAP) {
         s->buf = s->map;
         s->end = s->maplen;
@@ -384,28 +385,57 @@ static void drop_pages(const cf_in *s, uint64_t from, uint64_t to)
         madvise(s->map + from, (size_t)(to - from), MADV_DONTNEED);
 }
 
+/* Digests the mapping up to byte `to` (inline XXH3 only). */
+static void digest_mapped(cf_in *s, uint64_t to)
+{
+    if (s->digest_inline && to > s->digested) {
+        cf_digest_update(&s->digest, s->map + s->digested, (size_t)(to - s->digested));
+        s->digested = to;
+    }
+}
+
 void cf_in_release_slow(cf_in *s)
 {
     /* For a mapped .gz/.zst file the mapping holds the compressed bytes. */
     uint64_t consumed = s->kind == CF_IN_MMAP ? cf_in_offset(s) : s->src_done + s->src_pos;
+    digest_mapped(s, consumed);
     drop_pages(s, s->released, consumed);
     s->released = consumed;
 }
 
 int cf_in_digest(cf_in *s, char hex[65])
 {
+    if (s->digest_inline) {
+        digest_mapped(s, s->maplen);
+        cf_digest_final(&s->digest, hex);
+        return 0;
+    }
     if (s->map) {
+        /* Read with pread() rather than through the mapping: this may run on
+         * a second thread, and faulting the pages into our mapping there
+         * would fault them twice (the reader drops consumed pages). */
         cf_digest d;
-        if (cf_digest_init(&d, s->digest.kind) != 0) {
+        uint8_t *chunk = malloc(CF_IN_HASH_CHUNK);
+        if (!chunk || cf_digest_init(&d, s->digest.kind) != 0) {
+            free(chunk);
             in_fail(s, "out of memory");
             return -1;
         }
-        for (uint64_t off = 0; off < s->maplen; off += CF_IN_RELEASE_STEP) {
-            uint64_t n =
-                s->maplen - off < CF_IN_RELEASE_STEP ? s->maplen - off : CF_IN_RELEASE_STEP;
-            cf_digest_update(&d, s->map + off, (size_t)n);
-            drop_pages(s, off, off + n);
+        uint64_t off = 0;
+        while (off < s->maplen) {
+            ssize_t r = pread(s->fd, chunk, CF_IN_HASH_CHUNK, (off_t)off);
+            if (r < 0 && errno == EINTR)
+                continue;
+            if (r <= 0) {
+                in_fail(s, "read error: %s", r < 0 ? strerror(errno) : "file shrank");
+                free(chunk);
+                cf_digest_free(&d);
+                return -1;
+            }
+            cf_digest_update(&d, chunk, (size_t)r);
+            off += (uint64_t)r;
         }
+        free(chunk);
         cf_digest_final(&d, hex);
         cf_digest_free(&d);
         return 0;

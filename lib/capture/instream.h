@@ -19,6 +19,9 @@
 #include "util/digest.h"
 
 /* Largest single request (one pcapng block / pcap record and its header). */
+/* Bytes a digest reads at a time. */
+#define CF_IN_HASH_CHUNK ((size_t)1 << 20)
+
 #define CF_IN_MAX_NEED ((size_t)256 * 1024 * 1024 + 64)
 
 enum { CF_IN_MMAP, CF_IN_READ, CF_IN_GZIP, CF_IN_ZSTD };
@@ -49,7 +52,12 @@ typedef struct cf_in {
      * file is hashed from its mapping by cf_in_digest). */
     cf_digest digest;
     uint64_t raw_bytes; /* bytes read() from the file so far */
-    uint64_t released;  /* mapped bytes before this were dropped from memory */
+    /* XXH3 of a mapped file is computed inline: each stretch of the
+     * mapping is digested just before its pages are dropped, while it is
+     * still resident (a second thread would fault every page in again). */
+    int digest_inline;
+    uint64_t digested; /* mapped bytes before this are in digest */
+    uint64_t released; /* mapped bytes before this were dropped from memory */
     /* When set and non-zero, a read interrupted by a signal gives up. */
     const atomic_int *stop;
     int eof;    /* no more bytes will come */

@@ -135,6 +135,13 @@ if [ "$HAVE_READERS" = 1 ]; then
     "$CF" -q --input-hash sha256 -o "$TMP/sha" "$TMP/ok.pcap"
     expect "--input-hash sha256" "$(meta "$TMP/sha/unidirectional/ok.parquet" customflow.input_sha256)" "$sha"
     expect "--input-hash sha256: no XXH3" "$(meta "$TMP/sha/unidirectional/ok.parquet" customflow.input_xxh3_128)" ""
+    # Compressed and damaged inputs: the digest is of the file as stored,
+    # all of it (XXH3 is computed inline as the mapping is consumed).
+    gzip -c "$TMP/ok.pcap" >"$TMP/gz.pcap.gz"
+    head -c 100 "$TMP/ok.pcap" >"$TMP/cut.pcap"
+    "$CF" -q -o "$TMP/ids" "$TMP/gz.pcap.gz" "$TMP/cut.pcap" 2>/dev/null
+    expect "input_xxh3_128 of a .gz" "$(meta "$TMP/ids/bidirectional/gz.parquet" customflow.input_xxh3_128)" "$(xxhsum -H2 "$TMP/gz.pcap.gz" | cut -d' ' -f1)"
+    expect "input_xxh3_128 of a damaged file" "$(meta "$TMP/ids/bidirectional/cut.parquet" customflow.input_xxh3_128)" "$(xxhsum -H2 "$TMP/cut.pcap" | cut -d' ' -f1)"
     # A pipe is hashed as it is read: same digest and size as the file.
     mkfifo "$TMP/piped.pcap"
     cat "$TMP/ok.pcap" >"$TMP/piped.pcap" &
