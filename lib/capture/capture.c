@@ -306,6 +306,21 @@ int cf_capture_hash_concurrent(const cf_capture *c)
     return c->in.map != NULL && !c->in.digest_inline;
 }
 
+int cf_capture_is_mapped(const cf_capture *c)
+{
+    return c->in.map != NULL;
+}
+
+int cf_capture_frames_stable(const cf_capture *c)
+{
+    return c->in.kind == CF_IN_MMAP;
+}
+
+void cf_capture_digest_inline(cf_capture *c)
+{
+    c->in.digest_inline = c->in.map != NULL;
+}
+
 uint64_t cf_capture_file_bytes(const cf_capture *c)
 {
     return c->in.map ? c->in.maplen : c->in.raw_bytes;

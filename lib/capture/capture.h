@@ -43,9 +43,17 @@ void cf_capture_close(cf_capture *c);
  * message in err. */
 int cf_capture_digest(cf_capture *c, char hex[65], char *err, size_t errlen);
 /* 1 when cf_capture_digest may run concurrently with cf_capture_next (a
- * mapped file whose digest is SHA-256: XXH3 is computed inline as the file
- * is read, and completed by cf_capture_digest). */
+ * mapped file, not digested inline). */
 int cf_capture_hash_concurrent(const cf_capture *c);
+/* 1 when the file is read through a mapping (reads never block). */
+int cf_capture_is_mapped(const cf_capture *c);
+/* 1 when frame data stays valid until the capture is closed (an
+ * uncompressed mapped file: frames point into the mapping; pages dropped
+ * behind the reader are read back from the file if touched again). */
+int cf_capture_frames_stable(const cf_capture *c);
+/* Digest a mapped file inline, as it is consumed, instead (call before the
+ * first frame; ignored for pipes, which are always digested as read). */
+void cf_capture_digest_inline(cf_capture *c);
 /* Size of the capture file as stored (0 for a pipe until read to its end). */
 uint64_t cf_capture_file_bytes(const cf_capture *c);
 /* A raised *stop makes a read blocked on a slow pipe give up when a signal

@@ -310,7 +310,6 @@ int cf_in_open(cf_in *s, const char *path, cf_input_hash hash, char *err, size_t
     else
         s->kind = s->map ? CF_IN_MMAP : CF_IN_READ;
 
-    s->digest_inline = s->map && hash == CF_HASH_XXH3;
     if (s->kind == CF_IN_MMAP) {
         s->buf = s->map;
         s->end = s->maplen;
@@ -405,6 +404,9 @@ void cf_in_release_slow(cf_in *s)
 
 int cf_in_digest(cf_in *s, char hex[65])
 {
+    hex[0] = 0;
+    if (s->digest.kind == CF_HASH_NONE)
+        return 0;
     if (s->digest_inline) {
         digest_mapped(s, s->maplen);
         cf_digest_final(&s->digest, hex);

@@ -52,9 +52,9 @@ typedef struct cf_in {
      * file is hashed from its mapping by cf_in_digest). */
     cf_digest digest;
     uint64_t raw_bytes; /* bytes read() from the file so far */
-    /* XXH3 of a mapped file is computed inline: each stretch of the
-     * mapping is digested just before its pages are dropped, while it is
-     * still resident (a second thread would fault every page in again). */
+    /* Set (before reading): a mapped file's digest is computed inline, each
+     * stretch of the mapping just before its pages are dropped; for one
+     * core, where a hashing thread would only add the copy it reads. */
     int digest_inline;
     uint64_t digested; /* mapped bytes before this are in digest */
     uint64_t released; /* mapped bytes before this were dropped from memory */

@@ -193,13 +193,14 @@ int cf_convert_inputs(cf_session *s, const char *const *inputs, size_t n, cf_rep
     if (check_inputs(inputs, n, err, errlen) != 0 ||
         check_output(cf_session_output(s), err, errlen) != 0)
         return -1;
-    uint32_t jobs = s->cfg->jobs;
-    if (jobs == 0) {
-        long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-        jobs = ncpu > 0 && ncpu < 1024 ? (uint32_t)ncpu : 1;
-    }
+    uint32_t jobs = s->cfg->jobs ? s->cfg->jobs : (uint32_t)cf_cores();
     if (jobs > n)
         jobs = (uint32_t)n;
+    /* Each conversion may use the cores the jobs leave. */
+    int per_job = cf_cores() / (int)jobs;
+    atomic_store(&s->run_threads, s->cfg->threads ? (int)s->cfg->threads
+                                  : per_job > 1   ? per_job
+                                                  : 1);
     batch b = {.s = s, .inputs = inputs, .n = n, .reps = calloc(n, sizeof *b.reps)};
     batch_progress bp = {.fn = progress, .ctx = progress_ctx, .jobs = jobs};
     bp.done.inputs = (uint32_t)n;

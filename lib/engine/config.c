@@ -287,6 +287,15 @@ static const opt_def opts[] = {
      NULL,
      NULL,
      0},
+    {{"threads", 0, "N", "threads of one conversion (default: the cores --jobs leaves)"},
+     OPT_UINT,
+     F(threads),
+     W(threads),
+     1,
+     256,
+     NULL,
+     NULL,
+     0},
 };
 #define N_OPTS (sizeof opts / sizeof opts[0])
 

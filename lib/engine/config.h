@@ -31,7 +31,8 @@ struct cf_config {
     cf_codec codec;
     cf_input_hash input_hash;
     /* running */
-    uint32_t jobs; /* captures at once (0: one per core) */
+    uint32_t jobs;    /* captures at once (0: one per core) */
+    uint32_t threads; /* threads of one conversion (0: the cores --jobs leaves) */
 };
 
 /* Defaults of a new configuration. */

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "decode/packet.h"
+#include "engine/decode_stage.h"
 #include "engine/meta.h"
 #include "engine/session.h"
 #include "engine/sink.h"
@@ -260,6 +261,7 @@ int cf_run(cf_session *s, cf_source *src, cf_sink *const *sinks, size_t n_sinks,
     rep->live = src->live;
     run ru = {.s = s, .src = src, .sinks = sinks, .n_sinks = n_sinks, .rep = rep};
     int rc = -1;
+    cf_decode_stage *decoder = NULL;
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
 
@@ -280,16 +282,21 @@ int cf_run(cf_session *s, cf_source *src, cf_sink *const *sinks, size_t n_sinks,
         if (sinks[k]->ops->begin(sinks[k], src->name, src->stem, file_meta, &ru, err, errlen) != 0)
             goto failed;
 
-    cf_frame fr;
+    /* With a second thread, reading and decoding run beside assembly. */
+    decoder = cf_decode_stage_new(src, cf_session_threads(s) >= 2, cfg->payload_bytes);
+    if (!decoder) {
+        snprintf(err, errlen, "%s: out of memory", src->name);
+        goto done_abort;
+    }
     cf_packet pkt;
+    cf_skip_reason why;
     int st;
     int64_t now_us = 0;
     int interrupted = 0;
-    while ((st = src->ops->next(src, &fr, &now_us, rep->message, sizeof rep->message)) > 0) {
+    while ((st = cf_decode_stage_next(decoder, &why, &pkt, &now_us, rep->message,
+                                      sizeof rep->message)) > 0) {
         if (st == CF_SRC_FRAME) {
             rep->frames++;
-            cf_skip_reason why =
-                cf_decode_frame(fr.linktype, fr.data, fr.cap_len, fr.wire_len, fr.ts_us, &pkt);
             if (why != CF_DECODED) {
                 if ((unsigned)why < sizeof rep->skipped / sizeof rep->skipped[0])
                     rep->skipped[why]++;
@@ -309,7 +316,7 @@ int cf_run(cf_session *s, cf_source *src, cf_sink *const *sinks, size_t n_sinks,
                 break;
             }
             if (progress) {
-                cf_progress p = {.bytes = src->ops->offset(src),
+                cf_progress p = {.bytes = cf_decode_stage_offset(decoder),
                                  .frames = rep->frames,
                                  .records = cf_assembler_stats_get(ru.as)->bi.records +
                                             cf_assembler_stats_get(ru.as)->uni.records,
@@ -326,6 +333,10 @@ int cf_run(cf_session *s, cf_source *src, cf_sink *const *sinks, size_t n_sinks,
             }
         }
     }
+    /* The reading thread is done with the source before it is asked for
+     * its identity and statistics. */
+    cf_decode_stage_free(decoder);
+    decoder = NULL;
     if (interrupted || (cf_session_stopping(s) && !src->live)) {
         snprintf(err, errlen, "%s: interrupted", src->name);
         goto done_abort;
@@ -379,6 +390,7 @@ done:
         rep->status = CF_STATUS_FAILED;
         snprintf(rep->message, sizeof rep->message, "%s", err);
     }
+    cf_decode_stage_free(decoder);
     cf_assembler_free(ru.as);
     free(ru.counts.slots);
     return rc;

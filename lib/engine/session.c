@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
+#include <unistd.h>
 #include <zstd.h>
 
 #include "capture/capture.h"
@@ -24,6 +25,18 @@ const char *cf_library_versions(void)
         snprintf(text, sizeof text, "%s, zstd %s, zlib %s", pcap_lib_version(),
                  ZSTD_versionString(), zlibVersion());
     return text;
+}
+
+int cf_cores(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 && n < 4096 ? (int)n : 1;
+}
+
+int cf_session_threads(const cf_session *s)
+{
+    int n = atomic_load(&((cf_session *)s)->run_threads);
+    return n > 0 ? n : 1;
 }
 
 const char *cf_session_output(const cf_session *s)
@@ -78,6 +91,7 @@ cf_session *cf_session_new(const cf_config *c, cf_warn_fn warn, void *warn_ctx, 
     s->warn = warn;
     s->warn_ctx = warn_ctx;
     atomic_init(&s->stop, 0);
+    atomic_init(&s->run_threads, c->threads ? (int)c->threads : cf_cores());
     cf_localnets_init(&s->local);
     for (size_t k = 0; k < c->n_local; k++) {
         if (cf_localnets_add(&s->local, c->local[k]) != 0) {

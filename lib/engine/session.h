@@ -18,7 +18,15 @@ struct cf_session {
     cf_warn_fn warn;
     void *warn_ctx;
     atomic_int stop; /* lock-free: raised by cf_session_stop, also from signal handlers */
+    /* Threads one conversion may use: --threads, else the cores that the
+     * jobs of cf_convert_inputs leave (all of them outside it). */
+    atomic_int run_threads;
 };
+
+/* Threads one conversion may use (at least 1). */
+int cf_session_threads(const cf_session *s);
+/* The machine's cores. */
+int cf_cores(void);
 
 /* The output directory ("flows" unless set). */
 const char *cf_session_output(const cf_session *s);
