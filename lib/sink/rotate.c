@@ -53,6 +53,26 @@ int cf_rotate_parse(const char *text, int64_t *interval_us, char *err, size_t er
     return 0;
 }
 
+void cf_rotate_format(int64_t interval_us, char *buf, size_t len)
+{
+    static const struct {
+        int64_t us;
+        char unit;
+    } units[] = {
+        {CF_US_PER_DAY, 'd'}, {3600 * INT64_C(1000000), 'h'}, {60 * INT64_C(1000000), 'm'}};
+    if (len)
+        buf[0] = 0;
+    if (interval_us <= 0)
+        return;
+    for (size_t k = 0; k < sizeof units / sizeof *units; k++) {
+        if (interval_us % units[k].us == 0) {
+            snprintf(buf, len, "%" PRId64 "%c", interval_us / units[k].us, units[k].unit);
+            return;
+        }
+    }
+    snprintf(buf, len, "%" PRId64 "s", interval_us / 1000000);
+}
+
 int64_t cf_rotate_start(int64_t t_us, int64_t interval_us)
 {
     if (interval_us <= 0)

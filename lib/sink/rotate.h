@@ -19,6 +19,10 @@
  * message naming the option. */
 int cf_rotate_parse(const char *text, int64_t *interval_us, char *err, size_t errlen);
 
+/* The text of an interval as --rotate takes it, in its largest whole unit
+ * ("1d", "90m", "30s"); "" for 0 (no rotation). */
+void cf_rotate_format(int64_t interval_us, char *buf, size_t len);
+
 /* Start of the interval holding t_us. */
 int64_t cf_rotate_start(int64_t t_us, int64_t interval_us);
 /* End (exclusive) of the interval starting at start_us. */

@@ -43,6 +43,23 @@ static void test_parse(void)
         CHECK(strncmp(err, "--rotate ", 9) == 0 && !strchr(err, '\n'));
     }
     CHECK_EQ_INT(cf_rotate_parse(NULL, &v, err, sizeof err), -1);
+
+    /* Formatting gives back text the parser reads to the same value. */
+    static const char *const round[][2] = {{"30s", "30s"}, {"90s", "90s"},      {"120s", "2m"},
+                                           {"60m", "1h"},  {"24h", "1d"},       {"36h", "36h"},
+                                           {"7d", "7d"},   {"86401s", "86401s"}};
+    for (size_t k = 0; k < sizeof round / sizeof *round; k++) {
+        char text[32];
+        CHECK_EQ_INT(cf_rotate_parse(round[k][0], &v, err, sizeof err), 0);
+        cf_rotate_format(v, text, sizeof text);
+        CHECK_EQ_STR(text, round[k][1]);
+        int64_t again = 0;
+        CHECK_EQ_INT(cf_rotate_parse(text, &again, err, sizeof err), 0);
+        CHECK_EQ_INT(again, v);
+    }
+    char text[8] = "x";
+    cf_rotate_format(0, text, sizeof text);
+    CHECK_EQ_STR(text, "");
 }
 
 static void test_alignment(void)
