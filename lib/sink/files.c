@@ -113,6 +113,11 @@ int cf_files_set_stem(cf_files *f, const char *stem)
     return 0;
 }
 
+void cf_files_set_remove_on_abort(cf_files *f, int on)
+{
+    f->o.remove_published_on_abort = on;
+}
+
 static int is_whole_input(const cf_files *f)
 {
     return f->o.names.rotate_us <= 0 && !f->o.names.partition;

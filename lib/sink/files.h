@@ -69,6 +69,8 @@ typedef struct cf_files cf_files;
 cf_files *cf_files_new(const cf_files_options *o);
 /* Sets the stem (the input's, when the options gave none). */
 int cf_files_set_stem(cf_files *f, const char *stem);
+/* Changes remove_published_on_abort (known once the source is). */
+void cf_files_set_remove_on_abort(cf_files *f, int on);
 /* Opens the one file per variant when there is no rotation or partition. */
 int cf_files_begin(cf_files *f, char *err, size_t errlen);
 int cf_files_record(cf_files *f, const cf_outrec *r, char *err, size_t errlen);
