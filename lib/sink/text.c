@@ -21,8 +21,9 @@ struct cf_textout {
     char name[256];
     cf_format format;
     unsigned columns;
-    int flush_each;
-    int is_pipe; /* a pipe or socket: writes may raise SIGPIPE */
+    int flush_ms;            /* see text.h */
+    struct timespec flushed; /* when the buffer was last written out */
+    int is_pipe;             /* a pipe or socket: writes may raise SIGPIPE */
     char *buf;
     size_t len, cap;
     int oom;          /* an append ran out of memory */
@@ -492,11 +493,13 @@ int cf_textout_flush(cf_textout *t, char *err, size_t errlen)
         done += (size_t)w;
     }
     t->len = 0;
+    if (t->flush_ms > 0)
+        clock_gettime(CLOCK_MONOTONIC_COARSE, &t->flushed);
     return 0;
 }
 
 cf_textout *cf_textout_new(int fd, const char *name, cf_format format, unsigned columns,
-                           int flush_each_record)
+                           int flush_ms)
 {
     if (format != CF_FORMAT_JSONL && format != CF_FORMAT_CSV)
         return NULL;
@@ -507,7 +510,7 @@ cf_textout *cf_textout_new(int fd, const char *name, cf_format format, unsigned 
     snprintf(t->name, sizeof t->name, "%s", name ? name : "output");
     t->format = format;
     t->columns = columns;
-    t->flush_each = flush_each_record;
+    t->flush_ms = flush_ms;
     struct stat st;
     t->is_pipe = fstat(fd, &st) != 0 || S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode);
     if (format == CF_FORMAT_CSV)
@@ -519,15 +522,32 @@ cf_textout *cf_textout_new(int fd, const char *name, cf_format format, unsigned 
     return t;
 }
 
+/* flush_ms have passed since the last write (a coarse clock: a vDSO read,
+ * no system call, per record). */
+static int due(cf_textout *t)
+{
+    struct timespec now;
+    if (clock_gettime(CLOCK_MONOTONIC_COARSE, &now) != 0)
+        return 1;
+    int64_t ms = (int64_t)(now.tv_sec - t->flushed.tv_sec) * 1000 +
+                 (now.tv_nsec - t->flushed.tv_nsec) / 1000000;
+    return ms >= t->flush_ms;
+}
+
 int cf_textout_record(cf_textout *t, const cf_outrec *r, char *err, size_t errlen)
 {
     if (*t->failed)
         return fail(t, err, errlen);
     put_record(t, r);
     t->records++;
-    if (t->oom || t->flush_each || t->len >= TEXT_FLUSH_AT)
+    if (t->oom || t->flush_ms == 0 || t->len >= TEXT_FLUSH_AT || (t->flush_ms > 0 && due(t)))
         return cf_textout_flush(t, err, errlen);
     return 0;
+}
+
+void cf_textout_set_flush(cf_textout *t, int flush_ms)
+{
+    t->flush_ms = flush_ms;
 }
 
 unsigned long long cf_textout_records(const cf_textout *t)

@@ -16,9 +16,12 @@
  * remote_name (CF_TEXT_NAMES) and context_rows, context_files
  * (CF_TEXT_CONTEXT). CSV starts with a header line of these names.
  *
- * Writes are buffered; with flush_each_record every record reaches the file
- * descriptor as soon as it is written, so a consumer of a pipe sees it at
- * once. A closed pipe gives an error (EPIPE), never a SIGPIPE death.
+ * Writes are buffered (64 KiB). flush_ms says when a record is also written
+ * through at once: 0 always (a live stream: a consumer of the pipe sees each
+ * record as soon as it is final), N > 0 when N ms have passed since the last
+ * write (a converted file streamed to a pipe: one write per batch, yet no
+ * record waits long while records keep coming), < 0 never (files). A closed
+ * pipe gives an error (EPIPE), never a SIGPIPE death.
  */
 #ifndef CF_SINK_TEXT_H
 #define CF_SINK_TEXT_H
@@ -39,7 +42,9 @@ typedef struct cf_textout cf_textout;
  * not close; name is how errors name the output ("stdout", a path). NULL
  * when out of memory or for another format. */
 cf_textout *cf_textout_new(int fd, const char *name, cf_format format, unsigned columns,
-                           int flush_each_record);
+                           int flush_ms);
+/* Changes flush_ms (see above). */
+void cf_textout_set_flush(cf_textout *t, int flush_ms);
 /* Appends one record. 0, or -1 with a one-line message. */
 int cf_textout_record(cf_textout *t, const cf_outrec *r, char *err, size_t errlen);
 /* Writes everything buffered (the CSV header at least). 0, or -1. */

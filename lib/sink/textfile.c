@@ -51,7 +51,7 @@ static void *textfile_open(void *ctx, const char *path, char *err, size_t errlen
         free_textfile(t);
         return NULL;
     }
-    t->out = cf_textout_new(t->fd, path, c->format, c->columns, 0);
+    t->out = cf_textout_new(t->fd, path, c->format, c->columns, -1);
     if (!t->out) {
         snprintf(err, errlen, "%s: out of memory", path);
         close(t->fd);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "check.h"
@@ -48,7 +49,7 @@ static char *render(cf_format fmt, unsigned cols, const cf_outrec *recs, int n)
     FILE *f = tmpfile();
     if (!f)
         return NULL;
-    cf_textout *t = cf_textout_new(fileno(f), "test", fmt, cols, 0);
+    cf_textout *t = cf_textout_new(fileno(f), "test", fmt, cols, -1);
     char err[256];
     for (int k = 0; k < n; k++)
         CHECK_EQ_INT(cf_textout_record(t, &recs[k], err, sizeof err), 0);
@@ -190,7 +191,7 @@ static void test_stream_flushes_each_record(void)
 {
     int fds[2];
     CHECK_EQ_INT(pipe(fds), 0);
-    cf_textout *t = cf_textout_new(fds[1], "stdout", CF_FORMAT_JSONL, 0, 1);
+    cf_textout *t = cf_textout_new(fds[1], "stdout", CF_FORMAT_JSONL, 0, 0);
     cf_outrec r = sample("dev");
     char err[256];
     CHECK_EQ_INT(cf_textout_record(t, &r, err, sizeof err), 0);
@@ -199,6 +200,28 @@ static void test_stream_flushes_each_record(void)
     char buf[1024];
     ssize_t got = read(fds[0], buf, sizeof buf);
     CHECK(got > 0 && buf[got - 1] == '\n');
+    cf_textout_free(t);
+
+    /* Timed: the first record goes out (nothing was written for long),
+     * the next ones wait in the buffer until 200 ms have passed. */
+    t = cf_textout_new(fds[1], "stdout", CF_FORMAT_JSONL, 0, 200);
+    CHECK_EQ_INT(cf_textout_record(t, &r, err, sizeof err), 0);
+    got = read(fds[0], buf, sizeof buf);
+    CHECK(got > 0 && buf[got - 1] == '\n');
+    CHECK_EQ_INT(cf_textout_record(t, &r, err, sizeof err), 0);
+    CHECK(read(fds[0], buf, sizeof buf) < 0);
+    const struct timespec pause = {0, 250000000};
+    nanosleep(&pause, NULL);
+    CHECK_EQ_INT(cf_textout_record(t, &r, err, sizeof err), 0);
+    got = read(fds[0], buf, sizeof buf);
+    CHECK(got > 0 && memchr(buf, '\n', (size_t)got) != &buf[got - 1]); /* both lines */
+    /* Never: only an explicit flush writes. */
+    cf_textout_set_flush(t, -1);
+    nanosleep(&pause, NULL);
+    CHECK_EQ_INT(cf_textout_record(t, &r, err, sizeof err), 0);
+    CHECK(read(fds[0], buf, sizeof buf) < 0);
+    CHECK_EQ_INT(cf_textout_flush(t, err, sizeof err), 0);
+    CHECK(read(fds[0], buf, sizeof buf) > 0);
     cf_textout_free(t);
     close(fds[0]);
     close(fds[1]);
@@ -212,7 +235,7 @@ static void test_closed_pipe(void)
     int fds[2];
     CHECK_EQ_INT(pipe(fds), 0);
     close(fds[0]);
-    cf_textout *t = cf_textout_new(fds[1], "stdout", CF_FORMAT_CSV, 0, 1);
+    cf_textout *t = cf_textout_new(fds[1], "stdout", CF_FORMAT_CSV, 0, 0);
     cf_outrec r = sample("dev");
     char err[256] = "";
     CHECK_EQ_INT(cf_textout_record(t, &r, err, sizeof err), -1);
@@ -225,7 +248,7 @@ static void test_closed_pipe(void)
     close(fds[1]);
 
     /* A descriptor that is not open. */
-    t = cf_textout_new(-1, "out.csv", CF_FORMAT_CSV, 0, 0);
+    t = cf_textout_new(-1, "out.csv", CF_FORMAT_CSV, 0, -1);
     CHECK(t != NULL);
     CHECK_EQ_INT(cf_textout_flush(t, err, sizeof err), -1);
     CHECK(strstr(err, "out.csv: cannot write: ") == err);
@@ -234,7 +257,7 @@ static void test_closed_pipe(void)
 
 static void test_refuses_parquet(void)
 {
-    CHECK(cf_textout_new(1, "x", CF_FORMAT_PARQUET, 0, 0) == NULL);
+    CHECK(cf_textout_new(1, "x", CF_FORMAT_PARQUET, 0, -1) == NULL);
 }
 
 int main(void)
