@@ -67,7 +67,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     int32_t sz[1] = {(int32_t)size};
     int8_t dir[1] = {1};
     const char *files[1] = {label};
-    cf_outrec r = {.variant = CF_VARIANT_BI,
+    cf_record r = {.variant = CF_VARIANT_BI,
                    .device = label,
                    .first_seen = t,
                    .remote_ip = label,

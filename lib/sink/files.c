@@ -253,7 +253,7 @@ int cf_files_begin(cf_files *f, char *err, size_t errlen)
     return 0;
 }
 
-int cf_files_record(cf_files *f, const cf_outrec *r, char *err, size_t errlen)
+int cf_files_record(cf_files *f, const cf_record *r, char *err, size_t errlen)
 {
     if (!(f->o.variants & r->variant))
         return 0;

@@ -28,14 +28,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "sink/outrec.h"
+#include "customflow.h"
 #include "sink/rotate.h"
 
 /* One file format. open() creates PATH's temporary file; close() completes
  * it and renames it to PATH; abort() removes it. */
 typedef struct cf_filewriter_ops {
     void *(*open)(void *ctx, const char *path, char *err, size_t errlen);
-    int (*write)(void *file, const cf_outrec *r, char *err, size_t errlen);
+    int (*write)(void *file, const cf_record *r, char *err, size_t errlen);
     /* Key-value metadata; NULL when the format has no place for it. */
     int (*kv)(void *file, const char *key, const char *value);
     int (*close)(void *file, char *err, size_t errlen);
@@ -73,7 +73,7 @@ int cf_files_set_stem(cf_files *f, const char *stem);
 void cf_files_set_remove_on_abort(cf_files *f, int on);
 /* Opens the one file per variant when there is no rotation or partition. */
 int cf_files_begin(cf_files *f, char *err, size_t errlen);
-int cf_files_record(cf_files *f, const cf_outrec *r, char *err, size_t errlen);
+int cf_files_record(cf_files *f, const cf_record *r, char *err, size_t errlen);
 /* Closes (renames into place) every bucket that ends at or before
  * horizon_us. */
 int cf_files_advance(cf_files *f, int64_t horizon_us, char *err, size_t errlen);

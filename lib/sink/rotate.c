@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "sink/outrec.h"
+#include "customflow.h"
 
 int cf_rotate_parse(const char *text, int64_t *interval_us, char *err, size_t errlen)
 {
@@ -167,9 +167,10 @@ int cf_outname_path(const cf_outname *o, int variant, int64_t start_us, unsigned
     if (o->partition) {
         char date[CF_ROTATE_LABEL_MAX];
         cf_rotate_label(start_us, CF_US_PER_DAY, date, sizeof date);
-        n = snprintf(dir, dirlen, "%s/variant=%s/date=%s", o->dir, cf_variant_dir(variant), date);
+        n = snprintf(dir, dirlen, "%s/variant=%s/date=%s", o->dir, cf_enum_name("variant", variant),
+                     date);
     } else {
-        n = snprintf(dir, dirlen, "%s/%s", o->dir, cf_variant_dir(variant));
+        n = snprintf(dir, dirlen, "%s/%s", o->dir, cf_enum_name("variant", variant));
     }
     if (n < 0 || (size_t)n >= dirlen)
         return -1;

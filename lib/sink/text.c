@@ -310,7 +310,7 @@ static void put_int_list8(cf_textout *t, const int8_t *v, uint32_t n)
     list_close(t);
 }
 
-static void put_payload_list(cf_textout *t, const cf_outrec *r)
+static void put_payload_list(cf_textout *t, const cf_record *r)
 {
     list_open(t);
     for (uint32_t k = 0; k < r->n; k++) {
@@ -378,14 +378,14 @@ static void put_csv_header(cf_textout *t)
     put_char(t, '\n');
 }
 
-static void put_record(cf_textout *t, const cf_outrec *r)
+static void put_record(cf_textout *t, const cf_record *r)
 {
     int col = 0;
     if (is_json(t))
         put_char(t, '{');
     if (t->columns & CF_TEXT_VARIANT) {
         begin_column(t, col++, "variant");
-        put_string_value(t, cf_variant_dir(r->variant));
+        put_string_value(t, cf_enum_name("variant", r->variant));
     }
     begin_column(t, col++, CF_COL_DEVICE);
     put_string_value(t, r->device);
@@ -431,7 +431,10 @@ static void put_record(cf_textout *t, const cf_outrec *r)
 
 /* write(2) that turns a closed pipe into EPIPE without a SIGPIPE: the
  * signal is blocked in this thread for the call and, if the write raised
- * it, taken back from the pending set (unless it was already pending). */
+ * it, taken back from the pending set (unless it was already pending).
+ * Linux sends a pipe's SIGPIPE to the whole process, so another thread
+ * that does not block it may still take it: a multi-threaded program must
+ * ignore SIGPIPE itself (the command line does; customflow.h says so). */
 static ssize_t write_no_sigpipe(int fd, const void *p, size_t n)
 {
     sigset_t pipe_set, old, pending;
@@ -534,7 +537,7 @@ static int due(cf_textout *t)
     return ms >= t->flush_ms;
 }
 
-int cf_textout_record(cf_textout *t, const cf_outrec *r, char *err, size_t errlen)
+int cf_textout_record(cf_textout *t, const cf_record *r, char *err, size_t errlen)
 {
     if (*t->failed)
         return fail(t, err, errlen);

@@ -21,14 +21,15 @@
  * record as soon as it is final), N > 0 when N ms have passed since the last
  * write (a converted file streamed to a pipe: one write per batch, yet no
  * record waits long while records keep coming), < 0 never (files). A closed
- * pipe gives an error (EPIPE), never a SIGPIPE death.
+ * pipe gives an error (EPIPE); SIGPIPE is held off in the writing thread
+ * (a multi-threaded program must also ignore it: see text.c).
  */
 #ifndef CF_SINK_TEXT_H
 #define CF_SINK_TEXT_H
 
 #include <stddef.h>
 
-#include "sink/outrec.h"
+#include "customflow.h"
 
 enum {
     CF_TEXT_VARIANT = 1, /* a "variant" column first */
@@ -46,7 +47,7 @@ cf_textout *cf_textout_new(int fd, const char *name, cf_format format, unsigned 
 /* Changes flush_ms (see above). */
 void cf_textout_set_flush(cf_textout *t, int flush_ms);
 /* Appends one record. 0, or -1 with a one-line message. */
-int cf_textout_record(cf_textout *t, const cf_outrec *r, char *err, size_t errlen);
+int cf_textout_record(cf_textout *t, const cf_record *r, char *err, size_t errlen);
 /* Writes everything buffered (the CSV header at least). 0, or -1. */
 int cf_textout_flush(cf_textout *t, char *err, size_t errlen);
 /* Records written so far. */

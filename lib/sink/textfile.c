@@ -62,7 +62,7 @@ static void *textfile_open(void *ctx, const char *path, char *err, size_t errlen
     return t;
 }
 
-static int textfile_write(void *file, const cf_outrec *r, char *err, size_t errlen)
+static int textfile_write(void *file, const cf_record *r, char *err, size_t errlen)
 {
     textfile *t = file;
     return cf_textout_record(t->out, r, err, errlen);

@@ -86,9 +86,9 @@ static void remove_tree(const char *dir)
     nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
-static cf_outrec rec(int variant, int64_t first_seen)
+static cf_record rec(int variant, int64_t first_seen)
 {
-    cf_outrec r;
+    cf_record r;
     memset(&r, 0, sizeof r);
     r.variant = variant;
     r.device = "dev";
@@ -119,7 +119,7 @@ static void test_whole_input(void)
     snprintf(out, sizeof out, "%s/out/deeper", dir);
     cf_files *f = text_files(out, "16-09-23", 0, 0);
     CHECK_EQ_INT(cf_files_begin(f, err, sizeof err), 0);
-    cf_outrec r = rec(CF_VARIANT_BI, T0);
+    cf_record r = rec(CF_VARIANT_BI, T0);
     CHECK_EQ_INT(cf_files_record(f, &r, err, sizeof err), 0);
     /* advance never closes the whole-input file; only finish does. */
     CHECK_EQ_INT(cf_files_advance(f, INT64_MAX, err, sizeof err), 0);
@@ -148,7 +148,7 @@ static void test_rotation_appears_on_advance(void)
     /* Records at 0, 1, 4.999, 5, 12 s past T0 (T0 is a multiple of 5 s). */
     const int64_t at[] = {0, S, 5 * S - 1, 5 * S, 12 * S};
     for (size_t k = 0; k < 5; k++) {
-        cf_outrec r = rec(CF_VARIANT_BI, T0 + at[k]);
+        cf_record r = rec(CF_VARIANT_BI, T0 + at[k]);
         CHECK_EQ_INT(cf_files_record(f, &r, err, sizeof err), 0);
     }
     /* Nothing is final yet: only temporary files. */
@@ -176,7 +176,7 @@ static void test_late_records_get_extra_files(void)
     char err[256];
     cf_files *f = text_files(dir, "", 3600 * S, 0); /* live: no stem */
     CHECK_EQ_INT(cf_files_begin(f, err, sizeof err), 0);
-    cf_outrec r = rec(CF_VARIANT_UNI, T0);
+    cf_record r = rec(CF_VARIANT_UNI, T0);
     CHECK_EQ_INT(cf_files_record(f, &r, err, sizeof err), 0);
     CHECK_EQ_INT(cf_files_advance(f, T0 + 3600 * S, err, sizeof err), 0);
     /* The clock stepped back: two more records for the closed hour. */
@@ -212,7 +212,7 @@ static void test_open_files_bounded(void)
     /* 100 records over 10 buckets, in a shuffled order, no advance. */
     int total = 0;
     for (int k = 0; k < 100; k++) {
-        cf_outrec r = rec(CF_VARIANT_BI, T0 + (k * 7 % 10) * S);
+        cf_record r = rec(CF_VARIANT_BI, T0 + (k * 7 % 10) * S);
         CHECK_EQ_INT(cf_files_record(f, &r, err, sizeof err), 0);
         /* Never more than 2 temporary files at a time. */
         const char *l = files_under(dir);
@@ -246,7 +246,7 @@ static void test_partition(void)
     char err[256];
     cf_files *f = text_files(dir, "cap", 0, 1);
     CHECK_EQ_INT(cf_files_begin(f, err, sizeof err), 0);
-    cf_outrec r = rec(CF_VARIANT_BI, T0);
+    cf_record r = rec(CF_VARIANT_BI, T0);
     CHECK_EQ_INT(cf_files_record(f, &r, err, sizeof err), 0);
     r.first_seen = T0 + 86400 * S;
     CHECK_EQ_INT(cf_files_record(f, &r, err, sizeof err), 0);
@@ -273,7 +273,7 @@ static void *fake_open(void *ctx, const char *path, char *err, size_t errlen)
     return f;
 }
 
-static int fake_write(void *file, const cf_outrec *r, char *err, size_t errlen)
+static int fake_write(void *file, const cf_record *r, char *err, size_t errlen)
 {
     (void)file, (void)r, (void)err, (void)errlen;
     return 0;
@@ -333,7 +333,7 @@ static void test_metadata_and_failures(void)
     };
     cf_files *f = cf_files_new(&o);
     CHECK_EQ_INT(cf_files_begin(f, err, sizeof err), 0);
-    cf_outrec r = rec(CF_VARIANT_UNI, T0 + 1);
+    cf_record r = rec(CF_VARIANT_UNI, T0 + 1);
     CHECK_EQ_INT(cf_files_record(f, &r, err, sizeof err), 0);
     CHECK_EQ_INT(cf_files_advance(f, T0 + 60 * S, err, sizeof err), 0);
     char want[128];

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "sink/outrec.h"
+#include "customflow.h"
 #include "sink/rotate.h"
 
 #define S INT64_C(1000000)

@@ -21,9 +21,9 @@ static const uint8_t pay2[3] = {0x00, 0x10, 0xab};
 static const uint8_t *const pays[3] = {pay0, NULL, pay2};
 static const uint32_t pay_len[3] = {2, 0, 3};
 
-static cf_outrec sample(const char *device)
+static cf_record sample(const char *device)
 {
-    cf_outrec r;
+    cf_record r;
     memset(&r, 0, sizeof r);
     r.variant = CF_VARIANT_BI;
     r.device = device;
@@ -44,7 +44,7 @@ static cf_outrec sample(const char *device)
 }
 
 /* Everything the writer puts on a file, after writing recs and flushing. */
-static char *render(cf_format fmt, unsigned cols, const cf_outrec *recs, int n)
+static char *render(cf_format fmt, unsigned cols, const cf_record *recs, int n)
 {
     FILE *f = tmpfile();
     if (!f)
@@ -68,7 +68,7 @@ static char *render(cf_format fmt, unsigned cols, const cf_outrec *recs, int n)
 
 static void test_jsonl_every_column(void)
 {
-    cf_outrec r = sample("Amazon Echo");
+    cf_record r = sample("Amazon Echo");
     char *got = render(CF_FORMAT_JSONL, 0, &r, 1);
     CHECK_EQ_STR(got, "{\"device\":\"Amazon Echo\",\"first_seen\":1764680700123456,"
                       "\"remote_ip\":\"2001:db8::1\",\"protocol\":17,\"device_port\":5353,"
@@ -80,7 +80,7 @@ static void test_jsonl_every_column(void)
 
 static void test_csv_every_column(void)
 {
-    cf_outrec r = sample("Amazon Echo");
+    cf_record r = sample("Amazon Echo");
     char *got = render(CF_FORMAT_CSV, 0, &r, 1);
     CHECK_EQ_STR(got, "device,first_seen,remote_ip,protocol,device_port,remote_port,total_bytes,"
                       "total_packets,pkt_offset_us,pkt_size,pkt_direction,pkt_payload\n"
@@ -91,7 +91,7 @@ static void test_csv_every_column(void)
 
 static void test_optional_columns(void)
 {
-    cf_outrec r = sample("cam");
+    cf_record r = sample("cam");
     r.variant = CF_VARIANT_UNI;
     r.remote_name = "api.example.com";
     static const int64_t rows[2] = {7, 12};
@@ -134,7 +134,7 @@ static void test_escaping(void)
      * sequence, an overlong '/', a surrogate, a byte above U+10FFFF. */
     const char *label = "a\"b\\c\n\r\t\x01\x1f,d \xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80"
                         "|\x80|\xe2\x82|\xc0\xaf|\xed\xa0\x80|\xf5\x80\x80\x80|\x7f";
-    cf_outrec r = sample(label);
+    cf_record r = sample(label);
     r.n = 0;
     char *got = render(CF_FORMAT_JSONL, 0, &r, 1);
     const char *want_json = "{\"device\":\"a\\\"b\\\\c\\n\\r\\t\\u0001\\u001f,d "
@@ -155,7 +155,7 @@ static void test_escaping(void)
     free(got);
 
     /* Plain text stays unquoted in CSV; a lone quote is quoted. */
-    cf_outrec q = sample("say \"hi\"");
+    cf_record q = sample("say \"hi\"");
     q.n = 0;
     got = render(CF_FORMAT_CSV, 0, &q, 1);
     nl = got ? strchr(got, '\n') : NULL;
@@ -167,7 +167,7 @@ static void test_many_records_buffered(void)
 {
     /* More than one buffer's worth: every line arrives, in order. */
     enum { N = 5000 };
-    cf_outrec *recs = calloc(N, sizeof *recs);
+    cf_record *recs = calloc(N, sizeof *recs);
     for (int k = 0; k < N; k++) {
         recs[k] = sample("dev");
         recs[k].first_seen = k;
@@ -192,7 +192,7 @@ static void test_stream_flushes_each_record(void)
     int fds[2];
     CHECK_EQ_INT(pipe(fds), 0);
     cf_textout *t = cf_textout_new(fds[1], "stdout", CF_FORMAT_JSONL, 0, 0);
-    cf_outrec r = sample("dev");
+    cf_record r = sample("dev");
     char err[256];
     CHECK_EQ_INT(cf_textout_record(t, &r, err, sizeof err), 0);
     /* Without any flush call the line is already in the pipe. */
@@ -236,7 +236,7 @@ static void test_closed_pipe(void)
     CHECK_EQ_INT(pipe(fds), 0);
     close(fds[0]);
     cf_textout *t = cf_textout_new(fds[1], "stdout", CF_FORMAT_CSV, 0, 0);
-    cf_outrec r = sample("dev");
+    cf_record r = sample("dev");
     char err[256] = "";
     CHECK_EQ_INT(cf_textout_record(t, &r, err, sizeof err), -1);
     CHECK(strstr(err, "stdout: ") == err && strstr(err, "broken pipe") && !strchr(err, '\n'));
