@@ -222,6 +222,7 @@ for junk in 0s 1.5h -1h 1w 10 h 1hh ""; do
     bad "--rotate '$junk'" "--rotate" --rotate "$junk" -o "$TMP/junk" "$TMP/c5h.pcap"
 done
 bad "--format xml" "--format" --format xml -o "$TMP/junk" "$TMP/c5h.pcap"
+bad "--rotate with -o -" "--rotate" --rotate 1h --format jsonl -o - "$TMP/c5h.pcap"
 check "nothing written by refused runs" test ! -e "$TMP/junk/bidirectional/c5h.parquet"
 
 # ---- A reader that goes away: an error line and exit 1, not SIGPIPE death
