@@ -201,14 +201,17 @@ int cf_convert_inputs(cf_session *s, const char *const *inputs, size_t n, cf_rep
     uint32_t jobs = s->cfg->jobs ? s->cfg->jobs : (uint32_t)cf_cores();
     if (jobs > n)
         jobs = (uint32_t)n;
+    /* Output "-": one stream for all inputs, converted one at a time. */
+    int to_stream = !strcmp(cf_session_output(s), "-");
+    if (to_stream)
+        jobs = 1;
     /* Each conversion may use the cores the jobs leave. */
     int per_job = cf_cores() / (int)jobs;
     atomic_store(&s->run_threads, s->cfg->threads ? (int)s->cfg->threads
                                   : per_job > 1   ? per_job
                                                   : 1);
     batch b = {.s = s, .inputs = inputs, .n = n, .reps = calloc(n, sizeof *b.reps)};
-    if (!strcmp(cf_session_output(s), "-")) {
-        jobs = 1;
+    if (to_stream && b.reps) {
         b.shared = cf_sink_files(s, NULL, err, errlen);
         if (!b.shared) {
             free(b.reps);
