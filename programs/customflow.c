@@ -1,12 +1,14 @@
 /* customflow: the command-line front end of libcustomflow.
  *
  *   customflow [OPTIONS] CAPTURE...
+ *   customflow [OPTIONS] -i IFACE
  *   customflow summary [OPTIONS] DIR...
  *
  * The options are the library's (cf_options): this file turns argv into
  * cf_config_set calls, runs cf_convert_inputs and prints what it reports.
  * Exit status: 0 every input read completely; 1 some input damaged or
- * unreadable, or the run was interrupted (128+signal); 2 usage errors. */
+ * unreadable, or the run was interrupted (128+signal); 2 usage errors.
+ * A live capture (-i) ends normally on SIGINT/SIGTERM: exit 0. */
 #include <getopt.h>
 #include <inttypes.h>
 #include <pthread.h>
@@ -36,6 +38,7 @@ enum { OPT_QUIET = 'q', OPT_HELP = 'h', OPT_VERSION = 1000 };
 static void usage(FILE *f)
 {
     fputs("usage: customflow [OPTIONS] CAPTURE...\n"
+          "       customflow [OPTIONS] -i IFACE         (live, until SIGINT or SIGTERM)\n"
           "       customflow summary [OPTIONS] DIR...   (see customflow summary --help)\n"
           "Turns pcap/pcapng captures (optionally .gz/.zst; - for standard input) into\n"
           "custom flow records: OUT/bidirectional/STEM.parquet and\n"
@@ -225,7 +228,9 @@ int main(int argc, char **argv)
             goto out;
         }
     }
-    if (optind >= argc) {
+    char iface[256];
+    int live = *cf_config_get(cfg, "interface", iface, sizeof iface) != 0;
+    if (optind >= argc && !live) {
         fprintf(stderr, "customflow: no capture given (see --help)\n");
         goto out;
     }
@@ -266,14 +271,14 @@ int main(int argc, char **argv)
     /* Messages and summaries in input order, whatever order jobs ended in. */
     for (size_t k = 0; k < n_reps; k++) {
         const cf_report *r = &reps[k];
-        if (r->status == CF_STATUS_FAILED && stop_signal)
+        if (r->status == CF_STATUS_FAILED && stop_signal && !live)
             continue;
         if (r->status == CF_STATUS_FAILED || r->status == CF_STATUS_DAMAGED)
             fprintf(stderr, "customflow: %s\n", r->message);
         if (r->status != CF_STATUS_FAILED && !quiet)
             print_report(r, variants);
     }
-    if (stop_signal) {
+    if (stop_signal && !live) {
         fprintf(stderr, "customflow: interrupted by signal %d; unfinished outputs removed\n",
                 (int)stop_signal);
         status = 128 + stop_signal;

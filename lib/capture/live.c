@@ -21,6 +21,8 @@ struct cf_live {
     int (*stopping)(const void *ctx);
     const void *stop_ctx;
     int64_t last_tick_us;
+    int64_t last_frame_us;  /* stamp of the last frame handed out (0: none) */
+    unsigned since_check;   /* frames since the clock was last read */
     int64_t drain_until_us; /* stopping: frames already in the ring, until then */
     int stopped;
     /* pcap_stats counters are 32-bit and wrap: the last raw values and the
@@ -241,6 +243,19 @@ int cf_live_next(cf_live *l, cf_frame *f, int64_t *now_us, char *err, size_t err
             l->drain_until_us = cf_live_now_us() + (int64_t)CF_LIVE_DRAIN_MS * 1000;
         if (l->drain_until_us && cf_live_now_us() >= l->drain_until_us)
             return CF_LIVE_END;
+        /* A busy interface still gives a tick every CF_LIVE_TICK_MS (the
+         * clock read every 64 frames): at the last frame's stamp, as the
+         * ring may still hold older packets than the wall clock says. */
+        if (!l->drain_until_us && ++l->since_check >= 64) {
+            l->since_check = 0;
+            int64_t now = cf_live_now_us();
+            if (now >= l->last_tick_us + (int64_t)CF_LIVE_TICK_MS * 1000 && l->last_frame_us) {
+                l->last_tick_us = now;
+                read_stats(l);
+                *now_us = l->last_frame_us;
+                return CF_LIVE_TICK;
+            }
+        }
         struct pcap_pkthdr *h;
         const u_char *data;
         int r = pcap_next_ex(l->p, &h, &data);
@@ -250,6 +265,7 @@ int cf_live_next(cf_live *l, cf_frame *f, int64_t *now_us, char *err, size_t err
             f->wire_len = h->len;
             f->ts_us = frame_us(l, h);
             f->linktype = l->linktype;
+            l->last_frame_us = f->ts_us;
             return CF_LIVE_FRAME;
         }
         if (r == PCAP_ERROR_BREAK)

@@ -8,12 +8,13 @@
  * gives them (truncated to microseconds as the file readers do); the BPF
  * filter compiled for the interface's link type and set in the kernel.
  *
- * cf_live_next() returns a frame, or, when none is waiting, a tick with the
- * wall clock at least every CF_LIVE_TICK_MS, so that the caller can close
- * the records of a quiet network (cf_assembler_advance). A tick is only
- * given once the ring has been drained: every packet the kernel stamped
- * more than the read timeout before the tick has been handed out (see
- * CF_ASSEMBLER_LIVE_SLACK_US in flow/record.h).
+ * cf_live_next() returns frames and, at least every CF_LIVE_TICK_MS, a
+ * tick with a time up to which every packet has been handed out, so that
+ * the caller can close the records of a quiet network
+ * (cf_assembler_advance, which subtracts CF_ASSEMBLER_LIVE_SLACK_US for
+ * packets stamped but still in a block the kernel has not handed over):
+ * the wall clock once the ring is drained, the last frame's stamp while
+ * frames keep coming (the ring may hold a backlog older than the clock).
  */
 #ifndef CF_CAPTURE_LIVE_H
 #define CF_CAPTURE_LIVE_H
@@ -74,7 +75,8 @@ cf_live *cf_live_open(const cf_live_options *o, char *err, size_t errlen);
 enum { CF_LIVE_END = 0, CF_LIVE_FRAME = 1, CF_LIVE_TICK = 2, CF_LIVE_ERROR = -1 };
 
 /* CF_LIVE_FRAME: *f holds a frame (valid until the next call);
- * CF_LIVE_TICK: no frame waiting, *now_us is the wall clock;
+ * CF_LIVE_TICK: *now_us is the time up to which frames are all out (the
+ * wall clock when none is waiting);
  * CF_LIVE_END: the stop condition holds and the ring is drained (or
  * CF_LIVE_DRAIN_MS passed); CF_LIVE_ERROR: message in err
  * (e.g. the interface went away). */

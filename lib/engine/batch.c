@@ -185,12 +185,50 @@ static void *batch_worker(void *arg)
     }
 }
 
+/* The "interface" option: one live capture into the configured files,
+ * until the session is asked to stop (the normal end of a live run). */
+static int convert_live(cf_session *s, const char *iface, cf_report **reps, size_t *n_reps,
+                        cf_progress_fn progress, void *progress_ctx, char *err, size_t errlen)
+{
+    if (strcmp(cf_session_output(s), "-") != 0 &&
+        check_output(cf_session_output(s), err, errlen) != 0)
+        return -1;
+    cf_report *rep = calloc(1, sizeof *rep);
+    if (!rep) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    cf_source *src = cf_source_open_live(s, iface, err, errlen);
+    cf_sink *sink = src ? cf_sink_files(s, NULL, err, errlen) : NULL;
+    int rc = -1;
+    if (sink)
+        rc = cf_run(s, src, &sink, 1, rep, progress, progress_ctx, err, errlen);
+    cf_sink_free(sink);
+    cf_source_close(src);
+    if (!sink) {
+        free(rep);
+        return -1;
+    }
+    *reps = rep;
+    *n_reps = 1;
+    return rc == 0 ? 0 : 1;
+}
+
 int cf_convert_inputs(cf_session *s, const char *const *inputs, size_t n, cf_report **reps,
                       size_t *n_reps, cf_progress_fn progress, void *progress_ctx, char *err,
                       size_t errlen)
 {
     *reps = NULL;
     *n_reps = 0;
+    if (s->cfg->interface) {
+        if (n > 0) {
+            snprintf(err, errlen, "-i %s and capture files: give one or the other",
+                     s->cfg->interface);
+            return -1;
+        }
+        return convert_live(s, s->cfg->interface, reps, n_reps, progress, progress_ctx, err,
+                            errlen);
+    }
     if (n == 0) {
         snprintf(err, errlen, "no capture given");
         return -1;

@@ -21,6 +21,10 @@ struct cf_config {
     char **local;       /* extra local prefixes, CIDR text */
     size_t n_local;
     char *filter; /* BPF expression or NULL */
+    /* live capture */
+    char *interface;     /* NULL: read captures */
+    uint32_t buffer_mib; /* kernel ring (0: libpcap's default) */
+    int promisc;
     /* bounds */
     uint64_t max_flows; /* open records per variant (0: none) */
     /* output */

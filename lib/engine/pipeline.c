@@ -309,6 +309,13 @@ int cf_run(cf_session *s, cf_source *src, cf_sink *const *sinks, size_t n_sinks,
             }
             if ((rep->frames & 0xfff) != 0)
                 continue;
+        } else if (st == CF_SRC_TICK) {
+            /* Live: the clock closes the records of a quiet network, and
+             * the kernel's counts stay current for files closed now. */
+            if (cf_assembler_advance(ru.as, now_us) != 0)
+                goto failed;
+            if (src->ops->live_stats)
+                src->ops->live_stats(src, rep);
         }
         if (advance_sinks(&ru) != 0)
             goto failed;
@@ -325,8 +332,7 @@ int cf_run(cf_session *s, cf_source *src, cf_sink *const *sinks, size_t n_sinks,
                                  .inputs = 1,
                                  .seconds = seconds_since(&t0),
                                  .live = src->live};
-                if (src->live && src->ops->live_stats) {
-                    src->ops->live_stats(src, rep);
+                if (src->live) {
                     p.kernel_received = rep->kernel_received;
                     p.kernel_dropped = rep->kernel_dropped;
                     p.iface_dropped = rep->iface_dropped;

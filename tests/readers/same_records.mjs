@@ -1,33 +1,56 @@
 #!/usr/bin/env node
-// Usage: node same_records.mjs A B [A B]...
+// Usage: node same_records.mjs [--set | --ts-tolerance US] A B [A B]...
 // For each pair of customflow record files, checks with DuckDB that they
 // hold the same records in the same order: every column (key-value
 // metadata aside), row for row. Prints "SAME N A B" or "DIFF A B: what"
 // per pair; exits 1 if any pair differs or a file cannot be read.
+//   --set             the order does not matter, and A or B may be a glob of
+//                     several files (rotated output)
+//   --ts-tolerance US every column equal except the timestamps, which may
+//                     differ by up to US microseconds per packet (first_seen
+//                     + pkt_offset_us): for two captures of one interface
+//                     whose packet sockets read the clock each for itself
 import { DuckDBInstance } from '@duckdb/node-api';
 
 const args = process.argv.slice(2);
-if (args.length === 0 || args.length % 2) {
-    console.error('usage: node same_records.mjs A B [A B]...');
+const asSet = args[0] === '--set';
+if (asSet) args.shift();
+let tol = null;
+if (args[0] === '--ts-tolerance') {
+    tol = Number(args[1]);
+    args.splice(0, 2);
+}
+if (args.length === 0 || args.length % 2 || (tol !== null && !(tol >= 0))) {
+    console.error('usage: node same_records.mjs [--set | --ts-tolerance US] A B [A B]...');
     process.exit(2);
 }
 const db = await DuckDBInstance.create(':memory:');
 const con = await db.connect();
 const lit = (s) => `'${s.replaceAll("'", "''")}'`;
-const rd = (f) => `read_parquet(${lit(f)}, file_row_number = true)`;
+const rd = (f) => {
+    if (asSet) return `read_parquet(${lit(f)})`;
+    const all = `read_parquet(${lit(f)}, file_row_number = true)`;
+    return tol === null ? all : `(SELECT * EXCLUDE (first_seen, pkt_offset_us) FROM ${all})`;
+};
+const one = async (sql) => (await con.runAndReadAll(sql)).getRows()[0].map(Number);
+// Rows (by position) whose packet times differ by more than tol.
+const times = (f) =>
+    `(SELECT file_row_number r, epoch_us(first_seen) f, pkt_offset_us o FROM read_parquet(${lit(f)}, file_row_number = true))`;
+const timeDiffs = (a, b) =>
+    one(`SELECT count(*) FROM ${times(a)} a JOIN ${times(b)} b USING (r)
+         WHERE abs(a.f - b.f) > ${tol} OR len(a.o) != len(b.o)
+            OR list_max(list_transform(range(1, len(a.o) + 1), k -> abs(a.f + a.o[k] - b.f - b.o[k]))) > ${tol}`);
 let bad = 0;
 for (let k = 0; k < args.length; k += 2) {
     const [a, b] = [args[k], args[k + 1]];
     try {
-        const counts = (
-            await con.runAndReadAll(
-                `SELECT (SELECT count(*) FROM ${rd(a)}), (SELECT count(*) FROM ${rd(b)}),
-                        (SELECT count(*) FROM (SELECT * FROM ${rd(a)} EXCEPT ALL SELECT * FROM ${rd(b)})),
-                        (SELECT count(*) FROM (SELECT * FROM ${rd(b)} EXCEPT ALL SELECT * FROM ${rd(a)}))`,
-            )
-        ).getRows()[0].map(Number);
-        const [na, nb, onlyA, onlyB] = counts;
-        if (na === nb && onlyA === 0 && onlyB === 0) {
+        const [na, nb, onlyA, onlyB] = await one(
+            `SELECT (SELECT count(*) FROM ${rd(a)}), (SELECT count(*) FROM ${rd(b)}),
+                    (SELECT count(*) FROM (SELECT * FROM ${rd(a)} EXCEPT ALL SELECT * FROM ${rd(b)})),
+                    (SELECT count(*) FROM (SELECT * FROM ${rd(b)} EXCEPT ALL SELECT * FROM ${rd(a)}))`,
+        );
+        const [late] = tol === null ? [0] : await timeDiffs(a, b);
+        if (na === nb && onlyA === 0 && onlyB === 0 && late === 0) {
             console.log(`SAME ${na} ${a} ${b}`);
             continue;
         }
@@ -36,12 +59,13 @@ for (let k = 0; k < args.length; k += 2) {
         if (onlyA) {
             const r = (
                 await con.runAndReadAll(
-                    `SELECT * FROM (SELECT * FROM ${rd(a)} EXCEPT ALL SELECT * FROM ${rd(b)}) ORDER BY file_row_number LIMIT 1`,
+                    `SELECT * FROM (SELECT * FROM ${rd(a)} EXCEPT ALL SELECT * FROM ${rd(b)}) ORDER BY ALL LIMIT 1`,
                 )
             ).getRowObjectsJson()[0];
             first = `; first row only in A: ${JSON.stringify(r).slice(0, 400)}`;
         }
-        console.log(`DIFF ${a} ${b}: ${na} vs ${nb} rows, ${onlyA} only in A, ${onlyB} only in B${first}`);
+        const lateText = tol === null ? '' : `, ${late} with times more than ${tol} us apart`;
+        console.log(`DIFF ${a} ${b}: ${na} vs ${nb} rows, ${onlyA} only in A, ${onlyB} only in B${lateText}${first}`);
     } catch (e) {
         bad++;
         console.log(`DIFF ${a} ${b}: ${e.message}`);
