@@ -16,12 +16,14 @@
 # kernel passed to the tool's socket (received), and dropped because its
 # ring was full (pcap_stats ps_drop; nfpcapd: its own count). Every tool
 # keeps its default kernel buffer (customflow and tcpdump: libpcap's 2 MiB;
-# nfpcapd: 20 MiB) unless CF_BUFFER_MIB is set for customflow (-B).
+# nfpcapd: 20 MiB) unless CF_BUFFER_MIB is set for customflow (-B). TOOLS
+# (default "customflow tcpdump nfpcapd") picks the tools.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 PACKETS=300000
 RATES="10000 25000 50000 100000 200000"
 SECONDS_EACH=2
+TOOLS=${TOOLS:-customflow tcpdump nfpcapd}
 while [ $# -gt 0 ]; do
     case $1 in
     --packets) PACKETS=$2; shift ;;
@@ -119,7 +121,7 @@ run() {
 echo "live_rate: $NPKT packets (cf-gencap --preset flood, IPv4, rewritten), rates: $RATES pps for ${SECONDS_EACH} s each, then top speed"
 printf '| tool | rate (pps) | sent | received | dropped |\n| --- | ---: | ---: | ---: | ---: |\n'
 declare -A best topshare toprate
-for tool in customflow tcpdump nfpcapd; do
+for tool in $TOOLS; do
     best[$tool]=none
     for rate in $RATES top; do
         read -r sent rec drop <<<"$(run $tool $rate)"
@@ -138,6 +140,6 @@ for tool in customflow tcpdump nfpcapd; do
 done
 echo
 printf '| tool | highest rate tested with 0 kernel drops (pps) | top speed reached by tcpreplay (pps) | drop share at top speed |\n| --- | ---: | ---: | ---: |\n'
-for tool in customflow tcpdump nfpcapd; do
+for tool in $TOOLS; do
     printf '| %s | %s | %s | %s |\n' "$tool" "${best[$tool]}" "${toprate[$tool]:--}" "${topshare[$tool]}"
 done
