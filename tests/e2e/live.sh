@@ -147,7 +147,7 @@ if ! "${inA[@]}" /usr/bin/python3 tests/tools/netns_traffic.py client 10.77.0.20
 fi
 # Every packet handed over by the kernel (a block is at most the read
 # timeout old), and the stream's last records due (L + slack + tick).
-sleep $((L + 1))
+sleep $((L + 2))
 STOP_US=$(($(date +%s%N) / 1000))
 # tcpdump keeps SIGINT ignored in a background job of a script: SIGTERM.
 kill -TERM $TCPDUMP
