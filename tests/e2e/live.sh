@@ -111,6 +111,15 @@ PIDS+=($LIVE)
 "${inA[@]}" "$CF" "${OPTS[@]}" -q --no-promisc -f udp -i "$VA" -o "$TMP/udp" 2>"$TMP/udp.err" &
 LIVEUDP=$!
 PIDS+=($LIVEUDP)
+# The progress line needs a terminal: one more capture under script(1).
+PROGRESS=0
+if command -v script >/dev/null; then
+    script -q -e -c "nsenter --net=/run/netns/$NSA $CF -d $TMP/devices.txt -i $VA -o $TMP/prog" "$TMP/prog.tty" >/dev/null 2>&1 &
+    PROGRESS=$!
+    PIDS+=($PROGRESS)
+else
+    skip "script(1) missing: live progress line not checked"
+fi
 if [ $ROTATE = 1 ]; then
     "${inA[@]}" "$CF" "${OPTS[@]}" -q --rotate 5s -i "$VA" -o "$TMP/rot" 2>"$TMP/rot.err" &
     ROT=$!
@@ -155,6 +164,8 @@ kill -INT $LIVE
 [ $ROTATE = 1 ] && kill -INT $ROT
 [ $STREAM = 1 ] && kill -INT $STREAMER
 kill -TERM $LIVEUDP
+# script(1) runs customflow as its child (nsenter execs it): that one.
+[ $PROGRESS != 0 ] && kill -INT "$(pgrep -P $PROGRESS)"
 # ended NAME PID: the job ends with exit 0.
 ended() {
     wait "$2"
@@ -167,6 +178,12 @@ ended "customflow -i -f udp, on SIGTERM ($(head -c 300 "$TMP/udp.err"))" $LIVEUD
 [ $ROTATE = 1 ] && ended "customflow --rotate 5s ($(head -c 300 "$TMP/rot.err"))" $ROT
 [ $STREAM = 1 ] && ended "customflow --format jsonl -o - ($(head -c 300 "$TMP/stream.err"))" $STREAMER
 [ $STREAM = 1 ] && wait $STAMP
+if [ $PROGRESS != 0 ]; then
+    ended "customflow on a terminal" $PROGRESS
+    # About one progress line a second over the run (~$((BURSTS * GAP + L + 3)) s).
+    n=$(tr '\r' '\n' <"$TMP/prog.tty" | grep -cE '^  [0-9]+ packets, [0-9]+ packets/s, [0-9]+ records, [0-9]+ records/s, dropped 0 \(interface 0\)')
+    check "live progress line (packets/s, records/s, drops) about once a second: $n lines" test "$n" -ge $((BURSTS * GAP / 2))
+fi
 
 # --- exactness: live files = offline conversion of the reference capture.
 # UDP-only (-f udp, the filter in the kernel): every column equal. With
