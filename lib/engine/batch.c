@@ -185,14 +185,21 @@ static void *batch_worker(void *arg)
     }
 }
 
+#define CF_LIVE_DEFAULT_ROTATE_US (INT64_C(86400) * 1000000)
+
 /* The "interface" option: one live capture into the configured files,
- * until the session is asked to stop (the normal end of a live run). */
+ * until the session is asked to stop (the normal end of a live run). Its
+ * files rotate daily unless --rotate says otherwise (a day is the
+ * dataset's unit; a capture that runs for weeks gives a file a day). */
 static int convert_live(cf_session *s, const char *iface, cf_report **reps, size_t *n_reps,
                         cf_progress_fn progress, void *progress_ctx, char *err, size_t errlen)
 {
-    if (strcmp(cf_session_output(s), "-") != 0 &&
-        check_output(cf_session_output(s), err, errlen) != 0)
-        return -1;
+    if (strcmp(cf_session_output(s), "-") != 0) {
+        if (check_output(cf_session_output(s), err, errlen) != 0)
+            return -1;
+        if (s->cfg->rotate_us == 0)
+            s->cfg->rotate_us = CF_LIVE_DEFAULT_ROTATE_US;
+    }
     cf_report *rep = calloc(1, sizeof *rep);
     if (!rep) {
         snprintf(err, errlen, "out of memory");

@@ -206,26 +206,37 @@ compare() { # compare [same_records options] A B [A B]...
     done <"$TMP/same.txt"
     check "comparisons made: $n" test $n -eq 2
 }
-compare "$TMP/offudp/bidirectional/ref.parquet" "$TMP/udp/bidirectional/$VA.parquet" \
-    "$TMP/offudp/unidirectional/ref.parquet" "$TMP/udp/unidirectional/$VA.parquet"
-compare --ts-tolerance 50 "$TMP/off/bidirectional/ref.parquet" "$TMP/live/bidirectional/$VA.parquet" \
-    "$TMP/off/unidirectional/ref.parquet" "$TMP/live/unidirectional/$VA.parquet"
+# A live capture writes a file a day by default (--rotate 1d), named by
+# the day: one file here, unless the run crossed midnight (UTC), when the
+# files are compared as a whole, in sorted order.
+ORDER=()
+for d in live udp; do
+    for v in bidirectional unidirectional; do
+        n=$(ls "$TMP/$d/$v" 2>/dev/null | wc -l)
+        [ "$n" -eq 1 ] || ORDER=(--set)
+        check "$d/$v: files named by the day ($(ls "$TMP/$d/$v" 2>/dev/null | tr '\n' ' '))" \
+            test -z "$(ls "$TMP/$d/$v" | grep -vE '^[0-9]{4}-[0-9]{2}-[0-9]{2}\.parquet$')" -a "$n" -ge 1
+    done
+done
+compare "${ORDER[@]}" "$TMP/offudp/bidirectional/ref.parquet" "$TMP/udp/bidirectional/*.parquet" \
+    "$TMP/offudp/unidirectional/ref.parquet" "$TMP/udp/unidirectional/*.parquet"
+compare "${ORDER[@]}" --ts-tolerance 50 "$TMP/off/bidirectional/ref.parquet" "$TMP/live/bidirectional/*.parquet" \
+    "$TMP/off/unidirectional/ref.parquet" "$TMP/live/unidirectional/*.parquet"
 # Every exchange of every burst is one record: cam has 7 per burst (2 TCP
 # connections, 3 UDP exchanges with the server, 1 TCP and 1 UDP with
 # plug), plug 2.
-got=$(q "SELECT device, count(*) FROM read_parquet('$TMP/live/bidirectional/$VA.parquet') GROUP BY 1 ORDER BY 1")
+got=$(q "SELECT device, count(*) FROM read_parquet('$TMP/live/bidirectional/*.parquet') GROUP BY 1 ORDER BY 1")
 expect "records per device" "$got" "$(printf 'cam\t%d\nplug\t%d' $((7 * BURSTS)) $((2 * BURSTS)))"
 
 # --- complete files after the signal, read alike by three readers
-node tests/readers/agree.mjs "$TMP/live/bidirectional/$VA.parquet" "$TMP/live/unidirectional/$VA.parquet" \
-    "$TMP/udp/bidirectional/$VA.parquet" >"$TMP/agree.txt" 2>&1
+node tests/readers/agree.mjs "$TMP"/live/*/*.parquet "$TMP"/udp/*/*.parquet >"$TMP/agree.txt" 2>&1
 check "three readers agree on the live files: $(grep -v '^OK' "$TMP/agree.txt" | head -3)" \
-    test "$(grep -c '^OK' "$TMP/agree.txt")" -eq 3
+    test "$(grep -c '^OK' "$TMP/agree.txt")" -ge 4 -a "$(grep -vc '^OK' "$TMP/agree.txt")" -eq 0
 
 # --- metadata and summary: interface, capture span, kernel counts
-meta=$(q "SELECT decode(key), decode(value) FROM parquet_kv_metadata('$TMP/live/bidirectional/$VA.parquet') WHERE decode(key) IN ('customflow.interface', 'customflow.input', 'customflow.kernel_dropped', 'customflow.iface_dropped') OR decode(key) LIKE 'customflow.input\\_%' ESCAPE '\\' ORDER BY 1")
-expect "live metadata (no input digest)" "$meta" "$(printf 'customflow.iface_dropped\t0\ncustomflow.input\t%s\ncustomflow.input_damaged\t\ncustomflow.interface\t%s\ncustomflow.kernel_dropped\t0' "$VA" "$VA")"
-LF=$TMP/live/bidirectional/$VA.parquet
+LF=$(ls "$TMP"/live/bidirectional/*.parquet | head -1)
+meta=$(q "SELECT decode(key), decode(value) FROM parquet_kv_metadata('$LF') WHERE decode(key) IN ('customflow.interface', 'customflow.input', 'customflow.kernel_dropped', 'customflow.iface_dropped', 'customflow.rotate_s') OR decode(key) LIKE 'customflow.input\\_%' ESCAPE '\\' ORDER BY 1")
+expect "live metadata (no input digest)" "$meta" "$(printf 'customflow.iface_dropped\t0\ncustomflow.input\t%s\ncustomflow.input_damaged\t\ncustomflow.interface\t%s\ncustomflow.kernel_dropped\t0\ncustomflow.rotate_s\t86400' "$VA" "$VA")"
 kv() { echo "(SELECT decode(value) :: BIGINT FROM parquet_kv_metadata('$LF') WHERE decode(key) = 'customflow.$1')"; }
 span=$(q "SELECT $(kv capture_start_us), min(epoch_us(first_seen)), max(epoch_us(first_seen)), $(kv capture_end_us),
                  $(kv kernel_received), sum(total_packets) FILTER (WHERE device = 'cam')
@@ -245,28 +256,34 @@ if [ $STREAM = 1 ]; then
     res=$(/usr/bin/python3 - "$TMP/want.tsv" "$TMP/stream.txt" $((L * 1000000 + 2000000)) "$STOP_US" <<'EOF'
 import json, sys
 want_file, stream_file, limit, stop = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+# Records by key without first_seen: the stream's capture may stamp a TCP
+# segment a few µs apart from the reference (see the exactness part), so a
+# record matches the one of its key with first_seen within 50 µs.
 got = {}
 for line in open(stream_file):
     at, text = line.split("\t", 1)
     r = json.loads(text)
-    key = (r["variant"], r["device"], r["first_seen"], r["device_port"], r["remote_port"], r["protocol"])
-    got[key] = (int(at), r["total_packets"])
+    key = (r["variant"], r["device"], r["device_port"], r["remote_port"], r["protocol"])
+    got.setdefault(key, []).append((r["first_seen"], int(at), r["total_packets"]))
+streamed = sum(len(v) for v in got.values())
 bad = []
 n = 0
 for line in open(want_file):
     v, dev, fs, dp, rp, proto, tp = line.rstrip("\n").split("\t")
-    key = (v, dev, int(fs), int(dp), int(rp), int(proto))
+    key = (v, dev, int(dp), int(rp), int(proto))
+    fs = int(fs)
     n += 1
-    if key not in got:
-        bad.append("missing %s" % (key,))
-    elif got[key][1] != int(tp):
-        bad.append("%s: %d packets, want %s" % (key, got[key][1], tp))
-    elif got[key][0] - key[2] > limit:
-        bad.append("%s: %.2f s after its first packet" % (key, (got[key][0] - key[2]) / 1e6))
-    elif got[key][0] > stop:
+    near = [g for g in got.get(key, []) if abs(g[0] - fs) <= 50]
+    if not near:
+        bad.append("missing %s at %d" % (key, fs))
+    elif near[0][2] != int(tp):
+        bad.append("%s: %d packets, want %s" % (key, near[0][2], tp))
+    elif near[0][1] - fs > limit:
+        bad.append("%s: %.2f s after its first packet" % (key, (near[0][1] - fs) / 1e6))
+    elif near[0][1] > stop:
         bad.append("%s: only after the stop" % (key,))
-if len(got) != n:
-    bad.append("%d records streamed, %d expected" % (len(got), n))
+if streamed != n:
+    bad.append("%d records streamed, %d expected" % (streamed, n))
 print("ok %d" % n if not bad else "; ".join(bad[:5]))
 EOF
 )
@@ -282,7 +299,7 @@ if [ $ROTATE = 1 ]; then
     for v in bidirectional unidirectional; do
         n=$(ls "$TMP/rot/$v"/*.parquet 2>/dev/null | wc -l)
         check "--rotate 5s over $((BURSTS * GAP)) s: several $v files ($n)" test "$n" -ge 3
-        res=$(node tests/readers/same_records.mjs --set "$TMP/rot/$v/*.parquet" "$TMP/live/$v/$VA.parquet" 2>&1)
+        res=$(node tests/readers/same_records.mjs --set --ts-tolerance 50 "$TMP/rot/$v/*.parquet" "$TMP/live/$v/*.parquet" 2>&1)
         case $res in
         SAME*) pass ;;
         *) fail "rotated $v files differ from the unrotated output: $res" ;;
