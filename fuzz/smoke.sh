@@ -8,18 +8,37 @@ cd "$(dirname "$0")/.."
 secs=${1:-60}
 corp=build/fuzz/corpus
 art=build/fuzz/artifacts
-mkdir -p "$corp"/{capture,pipeline,devices,decode,text} "$art"
+mkdir -p "$corp"/{capture,pipeline,devices,decode,text,names} "$art"
+# names: a hand-made DNS response, ClientHello start and HTTP request, and
+# (with ../shared and tshark) the payloads of real ones
+printf '\x12\x34\x81\x80\x00\x01\x00\x02\x00\x00\x00\x00\x01a\x07example\x00\x00\x01\x00\x01\xc0\x0c\x00\x05\x00\x01\x00\x00\x00\x3c\x00\x04\x01b\xc0\x0e\xc0\x27\x00\x01\x00\x01\x00\x00\x00\x3c\x00\x04\xc0\x00\x02\x01' >"$corp/names/seed-dns"
+printf '\x16\x03\x01\x00\x3b\x01\x00\x00\x37\x03\x03%032d\x00\x00\x02\x13\x01\x01\x00\x00\x0c\x00\x00\x00\x08\x00\x06\x00\x00\x03a.b' 0 >"$corp/names/seed-tls"
+printf 'GET / HTTP/1.1\r\nHost: a.example\r\n\r\n' >"$corp/names/seed-http"
 if [ -n "$SHARED_DIR" ] && [ -d "$SHARED_DIR/pcaps" ]; then
     find "$SHARED_DIR/pcaps" -type f -size -64k \( -name '*.pcap*' -o -name '*.cap' -o -name '*.snoop' \) \
         -exec cp -t "$corp/capture" {} + 2>/dev/null
     cp "$corp"/capture/* "$corp/pipeline/" 2>/dev/null
     cp "$SHARED_DIR"/pcaps/docs/* "$corp/devices/" 2>/dev/null
+    if command -v tshark >/dev/null; then
+        for f in iot/protocols/alexa-app.pcapng iot/iot-sentinel/HueBridge_Setup-A-2-STA.pcap \
+            iot/protocols/ipfixprobe_dnssd_mdns.pcap malformed/ndpi_malformed_dns.pcap; do
+            tshark -r "$SHARED_DIR/pcaps/$f" -o tcp.analyze_sequence_numbers:FALSE \
+                -Y 'dns.flags.response == 1 || tls.handshake.type == 1 || http.request' \
+                -T fields -e udp.payload -e tcp.payload 2>/dev/null
+        done | head -300 | /usr/bin/python3 -c '
+import sys
+for i, line in enumerate(sys.stdin):
+    hexes = line.split()
+    if hexes:
+        open(sys.argv[1] + "/real-%d" % i, "wb").write(bytes.fromhex(hexes[0].replace(":", "")))
+' "$corp/names"
+    fi
 else
     echo "note: ../shared absent; fuzzing from the synthetic sample only"
 fi
 [ -f build/sample.pcap ] && cp build/sample.pcap "$corp/capture/" && cp build/sample.pcap "$corp/pipeline/"
 [ -f build/sample-devices.txt ] && cp build/sample-devices.txt "$corp/devices/"
-for h in capture pipeline devices decode text; do
+for h in capture pipeline devices decode text names; do
     bin=build/fuzz/fuzz_$h
     if [ ! -x "$bin" ]; then fail "$bin not built"; continue; fi
     log=build/fuzz/$h.log
