@@ -2,7 +2,9 @@
  * (DNS, mDNS, DNS over TCP, TLS ClientHello server_name, HTTP/1.x Host) and
  * the per-packet dispatcher, checking that every name handed out is
  * NUL-terminated printable ASCII. Names reported by the DNS parsers also go
- * through a small name cache, so that its eviction runs too. */
+ * through a small name cache, so that its eviction runs too, and the bytes
+ * cut in two segments (at a place the first byte picks) go through a
+ * record's name joiner. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -11,6 +13,7 @@
 #include "names/http_host.h"
 #include "names/namecache.h"
 #include "names/packet_names.h"
+#include "names/recname.h"
 #include "names/tls_sni.h"
 
 static cf_namecache *cache;
@@ -73,6 +76,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     p.protocol = 17;
     p.src_port = 53;
     cf_packet_names(&p, on_addr, NULL, name, sizeof name, &st);
+
+    cf_recname r;
+    if (size > 0 && cf_recname_init(&r, "cached.example") == 0) {
+        const uint32_t cut = (uint32_t)(copy[0] % size);
+        cf_recname_packet(&r, 6, 1, copy, cut, cut);
+        cf_recname_packet(&r, 6, 0, copy, (uint32_t)size, (uint32_t)size);
+        cf_recname_packet(&r, 6, 1, copy + cut, (uint32_t)size - cut, (uint32_t)size - cut);
+        check_text(cf_recname_get(&r));
+        cf_recname_free(&r);
+    }
     free(copy);
     return 0;
 }

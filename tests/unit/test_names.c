@@ -8,6 +8,7 @@
 #include "names/dns.h"
 #include "names/http_host.h"
 #include "names/packet_names.h"
+#include "names/recname.h"
 #include "names/tls_sni.h"
 
 #include <stdlib.h>
@@ -629,6 +630,86 @@ static void test_packet_names(void)
     CHECK_EQ_INT(cf_packet_names(&p, on_addr, &g, out, sizeof out, &st), CF_NAMES_NONE);
 }
 
+/* ---- a record's name from its first packets ---- */
+
+static void test_recname(void)
+{
+    cf_recname r;
+    msg hello;
+    build_hello(&hello, "t.example", 1);
+
+    /* the ClientHello in one segment wins over the cached DNS name */
+    CHECK_EQ_INT(cf_recname_init(&r, "dns.example"), 0);
+    CHECK_EQ_STR(cf_recname_get(&r), "dns.example");
+    cf_recname_packet(&r, 6, 1, NULL, 0, 0); /* SYN */
+    cf_recname_packet(&r, 6, 0, NULL, 0, 0); /* SYN-ACK */
+    cf_recname_packet(&r, 6, 1, hello.b, hello.n, hello.n);
+    CHECK_EQ_STR(cf_recname_get(&r), "t.example");
+    CHECK_EQ_INT(cf_recname_from_payload(&r), 1);
+    CHECK_EQ_INT(r.decided, 1);
+    CHECK(r.stream == NULL);
+    cf_recname_free(&r);
+
+    /* over three segments, the remote's packets in between: joined */
+    for (uint32_t cut = 1; cut + 1 < hello.n; cut += 7) {
+        cf_recname_init(&r, "dns.example");
+        cf_recname_packet(&r, 6, 1, hello.b, cut, cut);
+        /* the name ends 7 bytes before the end (supported_versions follows) */
+        CHECK_EQ_STR(cf_recname_get(&r), cut < hello.n - 7 ? "dns.example" : "t.example");
+        cf_recname_packet(&r, 6, 0, hello.b, 10, 10);
+        cf_recname_packet(&r, 6, 1, hello.b + cut, 1, 1);
+        cf_recname_packet(&r, 6, 1, hello.b + cut + 1, hello.n - cut - 1, hello.n - cut - 1);
+        CHECK_EQ_STR(cf_recname_get(&r), "t.example");
+        cf_recname_free(&r);
+    }
+
+    /* a first segment captured short: no join, the cached name stays */
+    cf_recname_init(&r, "dns.example");
+    cf_recname_packet(&r, 6, 1, hello.b, 40, hello.n);
+    CHECK_EQ_INT(r.decided, 1);
+    cf_recname_packet(&r, 6, 1, hello.b + 40, hello.n - 40, hello.n - 40);
+    CHECK_EQ_STR(cf_recname_get(&r), "dns.example");
+    CHECK_EQ_INT(cf_recname_from_payload(&r), 0);
+    cf_recname_free(&r);
+
+    /* HTTP: "POST " alone, then the rest (a real capture does this) */
+    cf_recname_init(&r, NULL);
+    CHECK_EQ_STR(cf_recname_get(&r), "");
+    cf_recname_packet(&r, 6, 1, (const uint8_t *)"POST ", 5, 5);
+    const char *rest = "/api HTTP/1.1\r\nHost: h.example\r\n\r\n";
+    cf_recname_packet(&r, 6, 1, (const uint8_t *)rest, (uint32_t)strlen(rest),
+                      (uint32_t)strlen(rest));
+    CHECK_EQ_STR(cf_recname_get(&r), "h.example");
+    cf_recname_free(&r);
+
+    /* UDP, and TCP that is neither TLS nor HTTP: the cached name, decided */
+    cf_recname_init(&r, "u.example");
+    cf_recname_packet(&r, 17, 1, hello.b, hello.n, hello.n);
+    CHECK_EQ_STR(cf_recname_get(&r), "u.example");
+    CHECK_EQ_INT(r.decided, 1);
+    cf_recname_free(&r);
+    cf_recname_init(&r, "m.example");
+    cf_recname_packet(&r, 6, 1, (const uint8_t *)"\x10\x20MQTT", 6, 6);
+    CHECK_EQ_INT(r.decided, 1);
+    CHECK_EQ_STR(cf_recname_get(&r), "m.example");
+    cf_recname_free(&r);
+
+    /* a record claiming 16 KB that never ends: the join stops at
+     * CF_RECNAME_STREAM_MAX bytes */
+    static uint8_t big[1000];
+    memcpy(big, hello.b, 60);
+    big[3] = 0x40, big[4] = 0x00;             /* record length 16384 */
+    big[6] = 0, big[7] = 0x3f, big[8] = 0xfc; /* handshake 16380 */
+    big[5 + 4 + 35 + 32] = 0x3f;              /* cipher suites: 16 KB of them */
+    cf_recname_init(&r, "c.example");
+    for (int k = 0; k < 20 && !r.decided; k++)
+        cf_recname_packet(&r, 6, 1, big, sizeof big, sizeof big);
+    CHECK_EQ_INT(r.decided, 1);
+    CHECK(r.len == 0 && r.stream == NULL);
+    CHECK_EQ_STR(cf_recname_get(&r), "c.example");
+    cf_recname_free(&r);
+}
+
 /* ---- mutations ---- */
 
 static uint32_t rnd_state = 12345;
@@ -686,6 +767,7 @@ int main(void)
     test_tls();
     test_http();
     test_packet_names();
+    test_recname();
     test_mutations();
     return check_report();
 }
