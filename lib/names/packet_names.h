@@ -24,6 +24,10 @@ typedef enum {
     CF_NAMES_HOST, /* an HTTP/1.x request: *status says whether name holds its Host */
 } cf_names_kind;
 
+/* The DNS part alone: 1 when p is a DNS response (its addresses went to
+ * fn), else 0. */
+int cf_packet_dns(const cf_packet *p, cf_dns_addr_fn fn, void *ctx);
+
 /* name: CF_NAME_TEXT_MAX bytes. *status is CF_NAME_NOT_PROTOCOL for
  * CF_NAMES_NONE and CF_NAMES_DNS. */
 cf_names_kind cf_packet_names(const cf_packet *p, cf_dns_addr_fn fn, void *ctx, char *name,

@@ -37,7 +37,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: namedump CAPTURE\n");
         return 2;
     }
-    cf_capture *cap = cf_capture_open(argv[1], NULL, err, sizeof err);
+    cf_capture *cap = cf_capture_open(argv[1], NULL, CF_HASH_NONE, err, sizeof err);
     if (!cap) {
         fprintf(stderr, "namedump: %s\n", err);
         return 1;
