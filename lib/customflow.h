@@ -366,6 +366,7 @@ CF_API void cf_reader_close(cf_reader *r);
 #define CF_META_ROTATE "customflow.rotate_s"
 #define CF_META_CONTEXT "customflow.context"
 #define CF_META_NAMES "customflow.names"
+#define CF_META_NAMES_EVICTED "customflow.names_evicted" /* name-cache entries dropped */
 
 #ifdef __cplusplus
 }

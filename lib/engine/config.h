@@ -33,6 +33,8 @@ struct cf_config {
     int64_t rotate_us; /* --rotate interval (0: one file per input and variant) */
     cf_layout layout;
     uint32_t payload_cells; /* wide layout: B */
+    int names;              /* --names: remote_name column */
+    uint32_t context;       /* --context K: the device's previous K records (0: off) */
     cf_codec codec;
     cf_input_hash input_hash;
     /* running */

@@ -40,10 +40,20 @@ static const pq_column_spec nested_schema[NESTED_COLS] = {
     {CF_COL_PKT_PAYLOAD, PQ_BYTE_ARRAY, PQ_LOGICAL_NONE, 0, 0, PQ_LIST, PQ_ENC_PLAIN},
 };
 
+/* Columns after the dataset's, each only with its option (so that the
+ * default schema stays the dataset's). */
+static const pq_column_spec remote_name_col = {
+    CF_COL_REMOTE_NAME, PQ_BYTE_ARRAY, PQ_LOGICAL_STRING, 0, 0, PQ_REQUIRED, PQ_ENC_DICTIONARY};
+static const pq_column_spec context_rows_col = {
+    CF_COL_CONTEXT_ROWS, PQ_INT64, PQ_LOGICAL_NONE, 0, 0, PQ_LIST, PQ_ENC_PLAIN};
+
 struct cf_flowfile {
     pq_writer *w;
     cf_config cfg;
-    int32_t *dir32; /* directions widened to INT32 storage */
+    pq_column_spec nested[NESTED_COLS + 2]; /* the nested schema with its option columns */
+    size_t nested_cols;
+    size_t col_name, col_context; /* their indices (either layout), 0: absent */
+    int32_t *dir32;               /* directions widened to INT32 storage */
     /* Wide layout: the schema built for this file's i and B, its column
      * names, and one row of payload cells. */
     pq_column_spec *wide;
@@ -85,7 +95,7 @@ static int build_wide_schema(cf_flowfile *f)
 {
     uint32_t i = f->cfg.packets, b = f->cfg.payload_cells;
     size_t n = WIDE_KEY_COLS + 3 * (size_t)i + b;
-    f->wide = calloc(n, sizeof *f->wide);
+    f->wide = calloc(n + 1, sizeof *f->wide);
     f->wide_names = calloc(n, 32);
     f->cells = calloc(2 * (size_t)i + b + 1, sizeof *f->cells);
     f->to64 = calloc((size_t)i + 1, sizeof *f->to64);
@@ -95,6 +105,12 @@ static int build_wide_schema(cf_flowfile *f)
     /* Indices are zero-padded to at least 2 (P) and 3 (C) digits, as in the
      * published dataset: P00..P09, C_000..C_999, C_1000..C_2999. */
     const int pw = 2, cw = 3;
+    if (f->cfg.names) {
+        f->wide[n] = remote_name_col;
+        f->wide[n].name = "RemoteName";
+        f->col_name = n;
+        f->wide_cols = n + 1;
+    }
     for (size_t k = 0; k < n; k++) {
         pq_column_spec *c = &f->wide[k];
         char *name = f->wide_names + 32 * k;
@@ -194,6 +210,18 @@ cf_flowfile *cf_flowfile_open(const char *path, const cf_config *cfg, char *err,
      * and on two cores the second one hashes the input (a compression
      * thread measured no faster and 5 MB larger; bench/RESULTS.md). */
     o.compress_thread = 0;
+    memcpy(f->nested, nested_schema, sizeof nested_schema);
+    f->nested_cols = NESTED_COLS;
+    if (cfg->layout != CF_LAYOUT_WIDE) {
+        if (cfg->names) {
+            f->col_name = f->nested_cols;
+            f->nested[f->nested_cols++] = remote_name_col;
+        }
+        if (cfg->context) {
+            f->col_context = f->nested_cols;
+            f->nested[f->nested_cols++] = context_rows_col;
+        }
+    }
     if (!f->dir32 || (cfg->layout == CF_LAYOUT_WIDE && build_wide_schema(f) != 0)) {
         snprintf(err, errlen, "%s: out of memory", path);
         free_flowfile(f);
@@ -202,7 +230,7 @@ cf_flowfile *cf_flowfile_open(const char *path, const cf_config *cfg, char *err,
     if (cfg->layout == CF_LAYOUT_WIDE)
         f->w = pq_open(path, f->wide, f->wide_cols, &o, err, errlen);
     else
-        f->w = pq_open(path, nested_schema, NESTED_COLS, &o, err, errlen);
+        f->w = pq_open(path, f->nested, f->nested_cols, &o, err, errlen);
     if (!f->w) {
         free_flowfile(f);
         return NULL;
@@ -229,6 +257,20 @@ static int write_key_columns(pq_writer *w, const cf_record *r, const char *ip)
     return bad;
 }
 
+/* --names and --context values of a record, in whichever columns the
+ * layout gave them. */
+static int put_option_columns(cf_flowfile *f, const cf_record *r)
+{
+    int bad = 0;
+    if (f->col_name) {
+        const char *name = r->remote_name ? r->remote_name : "";
+        bad |= pq_put_bytes(f->w, f->col_name, name, (uint32_t)strlen(name));
+    }
+    if (f->col_context)
+        bad |= pq_put_list_int64(f->w, f->col_context, r->context_rows, r->n_context);
+    return bad;
+}
+
 static int write_wide(cf_flowfile *f, const cf_record *r, const char *ip)
 {
     pq_writer *w = f->w;
@@ -247,6 +289,7 @@ static int write_wide(cf_flowfile *f, const cf_record *r, const char *ip)
         row[i + k] = k < r->n ? r->direction[k] : -1;
     fill_cells(row + 2 * (size_t)i, b, r);
     bad |= pq_put_int32_run(w, col, row, 2 * (size_t)i + b);
+    bad |= put_option_columns(f, r);
     if (bad)
         return -1;
     return pq_end_row(w);
@@ -266,6 +309,7 @@ int cf_flowfile_write(cf_flowfile *f, const cf_record *r)
     bad |= pq_put_list_int32(w, COL_DIRECTION, f->dir32, r->n);
     bad |=
         pq_put_list_bytes(w, COL_PAYLOAD, (const uint8_t *const *)r->payload, r->payload_len, r->n);
+    bad |= put_option_columns(f, r);
     if (bad)
         return -1;
     return pq_end_row(w);

@@ -15,6 +15,7 @@
 #include "engine/sink.h"
 #include "engine/source.h"
 #include "flow/record.h"
+#include "names/namecache.h"
 #include "util/digest.h"
 
 /* Record counts per device label. Labels are interned by the assembler, so
@@ -22,6 +23,11 @@
 typedef struct label_count {
     const char *label;
     uint64_t bi, uni;
+    /* --context K: the rows of the device's last K records per variant, a
+     * ring (index [variant][0..K-1]); ctx_n records held, ctx_next the slot
+     * of the next one. */
+    int64_t *ctx_rows[2];
+    uint32_t ctx_n[2], ctx_next[2];
 } label_count;
 
 typedef struct label_counts {
@@ -71,10 +77,33 @@ typedef struct run {
     size_t n_sinks;
     cf_report *rep;
     cf_assembler *as;
+    cf_namecache *names; /* --names */
     label_counts counts;
-    int finished; /* the source was read to its end: identity and counts final */
+    int64_t rows[2];        /* --context: records written per variant: the next row */
+    int64_t *ctx_out;       /* [K] context rows of the record being written */
+    const char **ctx_files; /* [K] "": the same file */
+    int finished;           /* the source was read to its end: identity and counts final */
     char err[1024];
 } run;
+
+/* --context: the device's previous records of this variant, oldest first,
+ * into ru->ctx_out; then this record (the variant's next row) joins them.
+ * Every record of a variant goes to its one file in emission order, which
+ * is first_seen order, so the row is the count of records before it. */
+static uint32_t context_of(run *ru, label_count *lc, int vi)
+{
+    const uint32_t k = ru->s->cfg->context;
+    if (!lc->ctx_rows[vi] && !(lc->ctx_rows[vi] = calloc(k, sizeof(int64_t))))
+        return UINT32_MAX;
+    const uint32_t n = lc->ctx_n[vi];
+    for (uint32_t m = 0; m < n; m++)
+        ru->ctx_out[m] = lc->ctx_rows[vi][(lc->ctx_next[vi] + k - n + m) % k];
+    lc->ctx_rows[vi][lc->ctx_next[vi]] = ru->rows[vi]++;
+    lc->ctx_next[vi] = (lc->ctx_next[vi] + 1) % k;
+    if (lc->ctx_n[vi] < k)
+        lc->ctx_n[vi]++;
+    return n;
+}
 
 /* Internal record -> the public one, remote address anonymised as written
  * (SPEC §3), then to every sink. */
@@ -83,6 +112,17 @@ static int on_record(void *ctx, int variant, const cf_flowrec *r)
     run *ru = ctx;
     const cf_config *cfg = ru->s->cfg;
     char ip[64];
+    label_count *lc = label_counts_get(&ru->counts, r->device);
+    if (!lc) {
+        snprintf(ru->err, sizeof ru->err, "%.900s: out of memory", ru->src->name);
+        return 1;
+    }
+    const int vi = variant == CF_VARIANT_BI ? 0 : 1;
+    uint32_t n_context = 0;
+    if (cfg->context && (n_context = context_of(ru, lc, vi)) == UINT32_MAX) {
+        snprintf(ru->err, sizeof ru->err, "%.900s: out of memory", ru->src->name);
+        return 1;
+    }
     if (cfg->anonymize &&
         (cf_is_local(&ru->s->local, &r->remote_ip) || cf_is_unspecified(&r->remote_ip)))
         strcpy(ip, r->remote_ip.family == 6 ? "::" : "0.0.0.0");
@@ -104,16 +144,15 @@ static int on_record(void *ctx, int variant, const cf_flowrec *r)
         .direction = r->direction,
         .payload = (const uint8_t *const *)r->payload,
         .payload_len = r->payload_len,
+        .remote_name = r->remote_name,
+        .n_context = n_context,
+        .context_rows = cfg->context ? ru->ctx_out : NULL,
+        .context_files = cfg->context ? ru->ctx_files : NULL,
     };
     for (size_t k = 0; k < ru->n_sinks; k++) {
         cf_sink *sk = ru->sinks[k];
         if (sk->ops->record(sk, &out, ru->err, sizeof ru->err) != 0)
             return 1;
-    }
-    label_count *lc = label_counts_get(&ru->counts, r->device);
-    if (!lc) {
-        snprintf(ru->err, sizeof ru->err, "%.900s: out of memory", ru->src->name);
-        return 1;
     }
     if (variant == CF_VARIANT_BI)
         lc->bi++;
@@ -171,6 +210,11 @@ static int file_meta(void *ctx, int variant, int64_t start_us, int64_t end_us, c
     bad |= cf_meta_set(m, CF_META_FILTER, cfg->filter ? cfg->filter : "");
     const char *base = strrchr(ru->src->name, '/');
     bad |= cf_meta_set(m, CF_META_INPUT, base ? base + 1 : ru->src->name);
+    /* Only when on, so that the default files stay byte for byte as before. */
+    if (cfg->names)
+        bad |= cf_meta_set(m, CF_META_NAMES, "true");
+    if (cfg->context)
+        bad |= cf_meta_setf(m, CF_META_CONTEXT, "%" PRIu32, cfg->context);
     if (rep->live) {
         bad |= cf_meta_set(m, CF_META_INTERFACE, rep->input);
         bad |= cf_meta_setf(m, CF_META_CAPTURE_START, "%" PRId64, rep->capture_start_us);
@@ -198,6 +242,11 @@ static int file_meta(void *ctx, int variant, int64_t start_us, int64_t end_us, c
             return -1;
         bad |= cf_meta_set(m, CF_META_PAYLOAD_HIST, hist);
         free(hist);
+    }
+    if (ru->names) {
+        cf_namecache_stats ns;
+        cf_namecache_stats_get(ru->names, &ns);
+        bad |= cf_meta_setf(m, CF_META_NAMES_EVICTED, "%" PRIu64, ns.evicted);
     }
     bad |=
         cf_meta_set(m, CF_META_INPUT_DAMAGED, rep->status == CF_STATUS_DAMAGED ? rep->message : "");
@@ -273,6 +322,20 @@ int cf_run(cf_session *s, cf_source *src, cf_sink *const *sinks, size_t n_sinks,
         .variants = cfg->variants,
         .max_flows = cfg->max_flows,
     };
+    if (cfg->names && !(ao.names = ru.names = cf_namecache_new(0))) {
+        snprintf(err, errlen, "%s: out of memory", src->name);
+        goto done;
+    }
+    if (cfg->context) {
+        ru.ctx_out = calloc(cfg->context, sizeof *ru.ctx_out);
+        ru.ctx_files = calloc(cfg->context, sizeof *ru.ctx_files);
+        if (!ru.ctx_out || !ru.ctx_files) {
+            snprintf(err, errlen, "%s: out of memory", src->name);
+            goto done;
+        }
+        for (uint32_t k = 0; k < cfg->context; k++)
+            ru.ctx_files[k] = "";
+    }
     ru.as = cf_assembler_new(&ao, s->devices, &s->local, on_record, &ru);
     if (!ru.as) {
         snprintf(err, errlen, "%s: out of memory", src->name);
@@ -400,6 +463,13 @@ done:
     }
     cf_decode_stage_free(decoder);
     cf_assembler_free(ru.as);
+    cf_namecache_free(ru.names);
+    for (size_t k = 0; k < ru.counts.cap; k++) {
+        free(ru.counts.slots[k].ctx_rows[0]);
+        free(ru.counts.slots[k].ctx_rows[1]);
+    }
     free(ru.counts.slots);
+    free(ru.ctx_out);
+    free(ru.ctx_files);
     return rc;
 }

@@ -19,6 +19,9 @@
 #include "flow/labels.h"
 #include "flow/recqueue.h"
 #include "flow/record.h"
+#include "names/namecache.h"
+#include "names/packet_names.h"
+#include "names/recname.h"
 
 typedef struct flow_key {
     const char *label; /* interned */
@@ -42,6 +45,7 @@ typedef struct rec {
     size_t pused, pcap;
     uint32_t cap_packets; /* room in the per-packet arrays */
     char *big;            /* arrays for i packets, once past the inline ones */
+    cf_recname rn;        /* --names: the remote's name (zeroed when off) */
     struct rec *next_free;
 } rec;
 
@@ -197,6 +201,7 @@ static uint32_t inline_packets(const cf_assembler *a)
 
 static void rec_put(cf_assembler *a, rec *r)
 {
+    cf_recname_free(&r->rn);
     if (r->big) {
         memcpy(r->big, &a->free_arrays, sizeof(void *));
         a->free_arrays = r->big;
@@ -374,6 +379,7 @@ static int emit(cf_assembler *a, variant *v, rec *r)
     out.payload = a->pptr;
     out.payload_len = r->plen;
     out.seq = r->node.seq;
+    out.remote_name = a->o.names ? cf_recname_get(&r->rn) : NULL;
     if (v->have_last &&
         cf_heapnode_less(&r->node, &(cf_heapnode){.time = v->last_time, .seq = v->last_seq}))
         v->st->out_of_order++;
@@ -486,6 +492,9 @@ static int add_packet(cf_assembler *a, rec *r, const cf_packet *p, int dir, uint
     r->size[k] = size > INT32_MAX ? INT32_MAX : (int32_t)size;
     r->direction[k] = (int8_t)dir;
     r->n++;
+    if (a->o.names && cf_recname_packet(&r->rn, p->protocol, dir == 1, p->payload,
+                                        p->payload_caplen, p->payload_len) != 0)
+        return -1;
     return 0;
 }
 
@@ -509,6 +518,16 @@ static int to_variant(cf_assembler *a, variant *v, const flow_key *key, uint64_t
         r->total_bytes = r->total_packets = 0;
         r->n = 0;
         r->pused = 0;
+        if (a->o.names) {
+            /* the most recent answer seen so far: this device's, else any host's */
+            cf_addr rem = {.family = key->family};
+            memcpy(rem.b, key->rem_ip, 16);
+            if (cf_recname_init(&r->rn,
+                                cf_namecache_get(a->o.names, key->label, &rem, NULL, NULL)) != 0) {
+                rec_put(a, r);
+                return -1;
+            }
+        }
         if (cf_ftab_put(&v->table, h, r) != 0) {
             rec_put(a, r);
             return -1;
@@ -547,6 +566,23 @@ static void make_key(flow_key *k, const char *label, const cf_addr *dev, const c
     k->rem_port = rem_port;
 }
 
+/* --names: a DNS response's addresses go to the cache under the device
+ * it is addressed to (NULL when none: any host's answers only). */
+typedef struct dns_feed {
+    cf_assembler *a;
+    const char *device;
+    int64_t ts_us;
+    int oom;
+} dns_feed;
+
+static void on_dns_answer(void *ctx, const char *name, const cf_addr *addr, uint32_t ttl)
+{
+    dns_feed *f = ctx;
+    (void)ttl;
+    if (cf_namecache_put(f->a->o.names, f->device, addr, name, f->ts_us) != 0)
+        f->oom = 1;
+}
+
 int cf_assembler_add(cf_assembler *a, const cf_packet *p)
 {
     if (a->failed)
@@ -575,6 +611,12 @@ int cf_assembler_add(cf_assembler *a, const cf_packet *p)
     const char *ld = endpoint_label(a, p->has_mac ? p->dst_mac : NULL, &p->dst, &oom);
     if (oom)
         return a->failed = -1;
+    if (a->o.names) {
+        dns_feed f = {a, ld, p->ts_us, 0};
+        cf_packet_dns(p, on_dns_answer, &f);
+        if (f.oom)
+            return a->failed = -1;
+    }
 
     flow_key keys[2];
     uint64_t hashes[2];

@@ -29,10 +29,16 @@ typedef struct cf_flowrec {
     int8_t *direction;  /* [i] */
     uint8_t **payload;  /* [i], each payload_len[k] bytes */
     uint32_t *payload_len;
-    uint64_t seq; /* creation order, tie-break for equal first_seen */
+    uint64_t seq;            /* creation order, tie-break for equal first_seen */
+    const char *remote_name; /* with options.names: "" unknown; else NULL */
 } cf_flowrec;
 
+struct cf_namecache;
+
 typedef struct cf_assembler_options {
+    /* --names: DNS answers to devices feed this cache, and each record
+     * gets a remote name (names/recname.h); NULL: off. */
+    struct cf_namecache *names;
     uint32_t packets;       /* i */
     uint32_t payload_bytes; /* j */
     int64_t lifetime_us;    /* L */

@@ -1,6 +1,17 @@
 """Per-frame names of tests/tools/namedump against tshark's dissection.
 
 Usage: names_tshark.py NAMEDUMP CAPTURE...
+       names_tshark.py --records CAPTURE RECORDS.tsv LIFETIME_S
+
+The second form checks the remote_name column of a conversion made with
+--names --no-anonymize (RECORDS.tsv: first_seen in µs, remote_ip,
+protocol, device_port, remote_port, remote_name per line) against tshark's
+view of the capture (TCP reassembly on here, as the record joins its
+segments) by the rule of the README: a TCP record whose remote received,
+within the record's lifetime and on the record's ports, a ClientHello
+server_name or an HTTP Host must carry one of those names; any other record must
+carry a name some DNS answer before its first_seen gave its remote, and ""
+when there is none.
 
 For each capture, tshark (TCP reassembly and sequence analysis off, so that
 both look at one segment at a time, retransmissions included) gives every DNS/mDNS response's questions and records
@@ -95,6 +106,74 @@ def dns_lines(frame, layer, mdns):
     return out
 
 
+def tshark_frames(cap):
+    """tshark's packets with names: (frame, time_us, dst, ports, lines)."""
+    cmd = ["tshark", "-r", cap, "-n", "-Y", "dns.flags.response == 1 || tls.handshake.type == 1 || http.request",
+           "-T", "json", "-J", "frame ip ipv6 tcp dns mdns tls http"]
+    res = subprocess.run(cmd, capture_output=True, text=True, errors="replace")
+    pkts = json.loads(res.stdout or "[]", object_pairs_hook=pairs)
+    out = []
+    for pkt in pkts:
+        layers = get(get(pkt, "_source"), "layers")
+        fr = get(layers, "frame")
+        frame = get(fr, "frame.number")
+        stack = get(fr, "frame.protocols", "").split(":")
+        if sum(p in ("ip", "ipv6") for p in stack) > 1:
+            continue
+        t = get(fr, "frame.time_epoch")
+        sec, _, frac = t.partition(".")
+        time_us = int(sec) * 1000000 + int((frac + "000000")[:6])
+        dst = get(get(layers, "ip", []), "ip.dst") or get(get(layers, "ipv6", []), "ipv6.dst")
+        tcp = get(layers, "tcp", [])
+        dport = (get(tcp, "tcp.srcport"), get(tcp, "tcp.dstport"))
+        lines = []
+        for k, layer in layers:
+            if k in ("dns", "mdns"):
+                lines += dns_lines(frame, layer, k == "mdns")
+            elif k == "tls":
+                lines += [f"{frame}\tsni\t{v}" for v in walk(layer, "tls.handshake.extensions_server_name")]
+            elif k == "http":
+                lines += [f"{frame}\thost\t{v}" for v in walk(layer, "http.host")]
+        out.append((int(frame), time_us, dst, dport, lines))
+    return out
+
+
+def check_records(cap, records, lifetime_s):
+    frames = tshark_frames(cap)
+    life_us = int(float(lifetime_s) * 1e6)
+    payload = []   # (time, dst, dport, name)
+    answers = []   # (time, addr, name)
+    for frame, t, dst, dport, lines in frames:
+        for l in lines:
+            f = l.split("\t")
+            if f[1] == "dns":
+                answers.append((t, f[3], f[2]))
+            else:
+                payload.append((t, dst, dport, f[2]))
+    bad = checked = named = 0
+    for line in open(records):
+        first_seen, ip, proto, dport, port, name = line.rstrip("\n").split("\t")
+        first_seen = int(first_seen)
+        checked += 1
+        named += name != ""
+        own = {n for t, d, p, n in payload
+               if d == ip and p == (dport, port) and proto == "6"
+               and first_seen <= t < first_seen + life_us}
+        dns = {n for t, a, n in answers if a == ip and t <= first_seen}
+        if own:
+            ok, why = name in own, f"one of the record's own names {sorted(own)}"
+        elif dns:
+            ok, why = name in dns, f"one of the DNS names {sorted(dns)[:5]}"
+        else:
+            ok, why = name == "", "no name"
+        if not ok:
+            bad += 1
+            if bad <= 20:
+                print(f"  record {first_seen} {ip} {proto}/{port}: remote_name '{name}', want {why}")
+    print(f"{cap}: {checked} records, {named} named, {bad} wrong")
+    return 1 if bad or checked == 0 else 0
+
+
 def tshark_lines(cap):
     cmd = ["tshark", "-r", cap, "-n",
            "-o", "tcp.desegment_tcp_streams:FALSE", "-o", "tcp.analyze_sequence_numbers:FALSE",
@@ -125,6 +204,8 @@ def tshark_lines(cap):
 
 
 def main():
+    if sys.argv[1] == "--records":
+        return check_records(*sys.argv[2:5])
     dump, caps = sys.argv[1], sys.argv[2:]
     bad = 0
     totals = {"dns": 0, "sni": 0, "host": 0}

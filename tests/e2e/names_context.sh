@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# --names and --context (issue 15) end to end: off by default (same schema
+# and metadata as before); on, the context_rows of every record checked with
+# DuckDB window functions against the file itself, in both variants; the
+# remote_name of every record checked against tshark's view of real
+# captures by the README's rule (tests/e2e/names_tshark.py --records), with
+# hand-checked examples and a control that a wrong name is caught; the wide
+# layout's RemoteName equal to the nested remote_name. The real-capture
+# parts skip when ../shared or tshark is absent.
+. "$(dirname "$0")/common.sh"
+PY=/usr/bin/python3
+if [ "$HAVE_READERS" != 1 ]; then
+    skip "tests/readers/node_modules missing: --names/--context not checked"
+    finish; exit
+fi
+K=3
+meta() { q "SELECT decode(value) FROM parquet_kv_metadata('$1') WHERE decode(key) = '$2'"; }
+cols() { q "SELECT string_agg(name, ',') FROM (SELECT name FROM parquet_schema('$1') WHERE num_children IS NULL OR num_children = 0)"; }
+
+# context_check FILE K: every record's context_rows are the rows of the K
+# records of its device just before it in the file, whose first_seen is not
+# later; the file is in first_seen order.
+context_check() {
+    local f=$1 k=$2 got
+    got=$(q "WITH t AS (SELECT file_row_number AS row, device, first_seen, context_rows
+                        FROM read_parquet('$f', file_row_number = true)),
+                  w AS (SELECT row, device, first_seen, context_rows,
+                               coalesce(list(row) OVER (PARTITION BY device ORDER BY row
+                                   ROWS BETWEEN $k PRECEDING AND 1 PRECEDING), []) AS expect,
+                               lag(first_seen) OVER (ORDER BY row) AS prev_seen
+                        FROM t)
+             SELECT count(*) FILTER (WHERE context_rows <> expect),
+                    count(*) FILTER (WHERE prev_seen > first_seen),
+                    count(*) FILTER (WHERE len(context_rows) > 0),
+                    count(*)
+             FROM w")
+    local wrong order nonempty total
+    read -r wrong order nonempty total <<<"$got"
+    check "$f: context_rows are the device's previous $k rows ($wrong wrong of $total)" test "$wrong" = 0
+    check "$f: rows in first_seen order" test "$order" = 0
+    check "$f: some records have context ($nonempty of $total)" test "${nonempty:-0}" -gt 0
+    # each referenced row: same device, first_seen not later
+    got=$(q "WITH t AS (SELECT file_row_number AS row, device, first_seen, context_rows
+                        FROM read_parquet('$f', file_row_number = true)),
+                  x AS (SELECT row, unnest(context_rows) AS c FROM t)
+             SELECT count(*) FROM x JOIN t me ON me.row = x.row JOIN t p ON p.row = x.c
+             WHERE p.device <> me.device OR p.first_seen > me.first_seen OR x.c >= x.row")
+    check "$f: context rows point at earlier records of the same device ($got bad)" test "$got" = 0
+}
+
+# --- off by default: the dataset's schema and no new metadata
+"$B/cf-gencap" --preset sample -o "$TMP/sample.pcap" --devices-out "$TMP/devices.txt" >/dev/null
+"$CF" -q -d "$TMP/devices.txt" -o "$TMP/def" "$TMP/sample.pcap"
+F=$TMP/def/bidirectional/sample.parquet
+expect "default schema unchanged" "$(cols "$F")" \
+    "device,first_seen,remote_ip,protocol,device_port,remote_port,total_bytes,total_packets,element,element,element,element"
+expect "default metadata has no names/context keys" \
+    "$(q "SELECT count(*) FROM parquet_kv_metadata('$F') WHERE decode(key) IN ('customflow.names','customflow.context','customflow.names_evicted')")" "0"
+
+# --- on, synthetic sample: both variants, and K = 1
+"$CF" -q -d "$TMP/devices.txt" --names --context $K -o "$TMP/on" "$TMP/sample.pcap"
+check "--names --context converts the sample" test $? -eq 0
+for v in bidirectional unidirectional; do
+    context_check "$TMP/on/$v/sample.parquet" $K
+done
+expect "metadata records the options" \
+    "$(meta "$TMP/on/bidirectional/sample.parquet" customflow.names) $(meta "$TMP/on/bidirectional/sample.parquet" customflow.context) $(meta "$TMP/on/bidirectional/sample.parquet" customflow.names_evicted)" \
+    "true $K 0"
+expect "the new columns follow the dataset's" "$(cols "$TMP/on/bidirectional/sample.parquet" | cut -d, -f13-)" \
+    "remote_name,element"
+"$CF" -q -d "$TMP/devices.txt" --context 1 -o "$TMP/k1" "$TMP/sample.pcap"
+context_check "$TMP/k1/bidirectional/sample.parquet" 1
+expect "--context alone adds context_rows only" "$(cols "$TMP/k1/bidirectional/sample.parquet" | cut -d, -f13-)" "element"
+# the same records as without the options
+expect "records unchanged by the options" \
+    "$(rows "$TMP/on/bidirectional/sample.parquet" | md5sum)" "$(rows "$F" | md5sum)"
+
+P=$SHARED_DIR/pcaps
+if [ -z "$SHARED_DIR" ] || [ ! -d "$P" ] || ! command -v tshark >/dev/null; then
+    skip "../shared/pcaps or tshark absent: names not checked on real captures"
+    finish; exit
+fi
+
+# --- real captures: names by the rule, context in both variants
+for c in iot/iot-sentinel/HueBridge_Setup-A-2-STA.pcap iot/protocols/alexa-app.pcapng \
+    general/android.pcap; do
+    s=$(basename "$c"); s=${s%.*}
+    "$CF" -q --names --context $K --no-anonymize -o "$TMP/real" "$P/$c"
+    check "$c converts with --names" test $? -eq 0
+    f=$TMP/real/bidirectional/$s.parquet
+    context_check "$f" $K
+    context_check "$TMP/real/unidirectional/$s.parquet" $K
+    q "SELECT epoch_us(first_seen), remote_ip, protocol, device_port, remote_port, remote_name
+       FROM read_parquet('$f')" >"$TMP/$s.tsv"
+    out=$("$PY" tests/e2e/names_tshark.py --records "$P/$c" "$TMP/$s.tsv" 60)
+    st=$?
+    echo "$out"
+    check "$c: remote_name by the rule, against tshark" test $st -eq 0
+done
+# a wrong name must be caught: the first named record gets another name
+awk -F'\t' 'BEGIN{OFS="\t"} !done && $6 != "" {$6 = "wrong.example"; done = 1} {print}' \
+    "$TMP/alexa-app.tsv" >"$TMP/wrong.tsv"
+"$PY" tests/e2e/names_tshark.py --records "$P/iot/protocols/alexa-app.pcapng" "$TMP/wrong.tsv" 60 >/dev/null
+check "the record check catches a wrong name" test $? -ne 0
+
+# hand-checked (tshark -V of the frames named):
+H=$TMP/real/bidirectional/HueBridge_Setup-A-2-STA.parquet
+# frame 28 answers 3.openwrt.pool.ntp.org with 46.4.88.180; the NTP record after it
+expect "HueBridge NTP record named by DNS" \
+    "$(q "SELECT DISTINCT remote_name FROM read_parquet('$H') WHERE remote_ip = '46.4.88.180' AND remote_port = 123")" \
+    "3.openwrt.pool.ntp.org"
+# frames 266 (bridge.meethue.com CNAME ghs-svc-... A 74.125.34.157) and
+# 270/272 ("POST " then "/... HTTP/1.1 ... Host: bridge.meethue.com:80"):
+# the Host of the record's own packets wins over the DNS name
+expect "HueBridge HTTP record named by its Host" \
+    "$(q "SELECT remote_name FROM read_parquet('$H') WHERE remote_ip = '74.125.34.157' AND remote_port = 80 ORDER BY first_seen LIMIT 1")" \
+    "bridge.meethue.com:80"
+# alexa-app frame 603: ClientHello server_name pitangui.amazon.com
+expect "alexa-app TLS record named by its SNI" \
+    "$(q "SELECT remote_name FROM read_parquet('$TMP/real/bidirectional/alexa-app.parquet') WHERE remote_ip = '52.94.232.134' AND remote_port = 443 AND device_port = 45680")" \
+    "pitangui.amazon.com"
+
+# --- wide layout: RemoteName equals the nested remote_name
+"$CF" -q --names --no-anonymize --layout wide --payload-cells 16 -o "$TMP/wide" "$P/iot/protocols/alexa-app.pcapng"
+check "wide layout with --names converts" test $? -eq 0
+expect "wide RemoteName equals nested remote_name" \
+    "$(q "SELECT RemoteName FROM read_parquet('$TMP/wide/bidirectional/alexa-app.parquet')" | md5sum)" \
+    "$(q "SELECT remote_name FROM read_parquet('$TMP/real/bidirectional/alexa-app.parquet')" | md5sum)"
+finish
