@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/wide_context.h"
 #include "parquet/pq_writer.h"
 
 enum {
@@ -53,6 +54,8 @@ struct cf_flowfile {
     pq_column_spec nested[NESTED_COLS + 2]; /* the nested schema with its option columns */
     size_t nested_cols;
     size_t col_name, col_context; /* their indices (either layout), 0: absent */
+    cf_widectx *widectx;          /* wide layout with --context: H1_..HK_ columns */
+    size_t col_hist;              /* the first of them */
     int32_t *dir32;               /* directions widened to INT32 storage */
     /* Wide layout: the schema built for this file's i and B, its column
      * names, and one row of payload cells. */
@@ -95,7 +98,8 @@ static int build_wide_schema(cf_flowfile *f)
 {
     uint32_t i = f->cfg.packets, b = f->cfg.payload_cells;
     size_t n = WIDE_KEY_COLS + 3 * (size_t)i + b;
-    f->wide = calloc(n + 1, sizeof *f->wide);
+    const size_t hist = f->cfg.context ? cf_widectx_columns(f->cfg.context, i, b) : 0;
+    f->wide = calloc(n + 1 + hist, sizeof *f->wide);
     f->wide_names = calloc(n, 32);
     f->cells = calloc(2 * (size_t)i + b + 1, sizeof *f->cells);
     f->to64 = calloc((size_t)i + 1, sizeof *f->to64);
@@ -110,6 +114,10 @@ static int build_wide_schema(cf_flowfile *f)
         f->wide[n].name = "RemoteName";
         f->col_name = n;
         f->wide_cols = n + 1;
+    }
+    if (f->cfg.context) {
+        f->col_hist = f->wide_cols;
+        f->wide_cols += hist;
     }
     for (size_t k = 0; k < n; k++) {
         pq_column_spec *c = &f->wide[k];
@@ -142,6 +150,10 @@ static int build_wide_schema(cf_flowfile *f)
             c->is_signed = 1;
         }
     }
+    if (f->cfg.context &&
+        !(f->widectx =
+              cf_widectx_new(f->cfg.context, i, b, f->wide + WIDE_KEY_COLS, f->wide + f->col_hist)))
+        return -1;
     return 0;
 }
 
@@ -180,6 +192,7 @@ static pq_codec codec_of(cf_codec c)
 
 static void free_flowfile(cf_flowfile *f)
 {
+    cf_widectx_free(f->widectx);
     free(f->dir32);
     free(f->wide);
     free(f->wide_names);
@@ -290,6 +303,8 @@ static int write_wide(cf_flowfile *f, const cf_record *r, const char *ip)
     fill_cells(row + 2 * (size_t)i, b, r);
     bad |= pq_put_int32_run(w, col, row, 2 * (size_t)i + b);
     bad |= put_option_columns(f, r);
+    if (f->widectx)
+        bad |= cf_widectx_write(f->widectx, w, f->col_hist, r, ip, f->to64, row);
     if (bad)
         return -1;
     return pq_end_row(w);

@@ -71,6 +71,35 @@ expect "the new columns follow the dataset's" "$(cols "$TMP/on/bidirectional/sam
 "$CF" -q -d "$TMP/devices.txt" --context 1 -o "$TMP/k1" "$TMP/sample.pcap"
 context_check "$TMP/k1/bidirectional/sample.parquet" 1
 expect "--context alone adds context_rows only" "$(cols "$TMP/k1/bidirectional/sample.parquet" | cut -d, -f13-)" "element"
+# wide layout: H1_/H2_ hold the device's previous records' own columns
+# (checked with lag() over the device's rows), -1 / "" where there is none
+wide_check() {
+    local f=$1 bad=""
+    for h in 1 2; do
+        bad+=$(q "WITH t AS (SELECT *, file_row_number AS row FROM read_parquet('$f', file_row_number = true)),
+                       w AS (SELECT *, lag(epoch_us(FirstSeen), $h, -1) OVER d AS e_fs,
+                                    lag(RemIP, $h, '') OVER d AS e_ip, lag(Proto::INT, $h, -1) OVER d AS e_pr,
+                                    lag(DevPort::INT, $h, -1) OVER d AS e_dp, lag(RemPort::INT, $h, -1) OVER d AS e_rp,
+                                    lag(TotalFlowSize, $h, -1) OVER d AS e_tb, lag(PacketCount, $h, -1) OVER d AS e_pc,
+                                    lag(P00_TO, $h, -1) OVER d AS e_to, lag(P02_PS, $h, -1) OVER d AS e_ps,
+                                    lag(P01_D, $h, -1) OVER d AS e_d, lag(C_000, $h, -1) OVER d AS e_c0,
+                                    lag(C_007, $h, -1) OVER d AS e_c7
+                             FROM t WINDOW d AS (PARTITION BY Device ORDER BY row))
+                  SELECT count(*) FROM w WHERE H${h}_FirstSeen <> e_fs OR H${h}_RemIP <> e_ip
+                      OR H${h}_Proto <> e_pr OR H${h}_DevPort <> e_dp OR H${h}_RemPort <> e_rp
+                      OR H${h}_TotalFlowSize <> e_tb OR H${h}_PacketCount <> e_pc OR H${h}_P00_TO <> e_to
+                      OR H${h}_P02_PS <> e_ps OR H${h}_P01_D <> e_d OR H${h}_C_000 <> e_c0
+                      OR H${h}_C_007 <> e_c7")" "
+    done
+    check "$f: H1_/H2_ columns are the device's previous rows (wrong: $bad)" test "$bad" = "0 0 "
+}
+"$CF" -q -d "$TMP/devices.txt" --context 2 --layout wide -n 3 --payload-cells 8 -o "$TMP/wide2" "$TMP/sample.pcap"
+check "wide layout with --context converts" test $? -eq 0
+wide_check "$TMP/wide2/bidirectional/sample.parquet"
+wide_check "$TMP/wide2/unidirectional/sample.parquet"
+expect "wide --context: 2 x (7 + 3 x 3 + 8) history columns" \
+    "$(q "SELECT count(*) FROM parquet_schema('$TMP/wide2/bidirectional/sample.parquet') WHERE name LIKE 'H_\\_%' ESCAPE '\\'")" "48"
+
 # the same records as without the options
 expect "records unchanged by the options" \
     "$(rows "$TMP/on/bidirectional/sample.parquet" | md5sum)" "$(rows "$F" | md5sum)"
