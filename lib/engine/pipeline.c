@@ -18,6 +18,11 @@
 #include "names/namecache.h"
 #include "util/digest.h"
 
+/* Payload bytes of a packet the --names parsers may read: a DNS message
+ * over TCP with its length prefix; more than any payload of a 64 KiB IP
+ * datagram, and BIG TCP frames past it are rare enough. */
+#define NAMES_PAYLOAD_BYTES (65535u + 2u)
+
 /* Record counts per device label. Labels are interned by the assembler, so
  * the label pointer is the key. */
 typedef struct label_count {
@@ -347,8 +352,13 @@ int cf_run(cf_session *s, cf_source *src, cf_sink *const *sinks, size_t n_sinks,
         if (sinks[k]->ops->begin(sinks[k], src->name, src->stem, file_meta, &ru, err, errlen) != 0)
             goto failed;
 
-    /* With a second thread, reading and decoding run beside assembly. */
-    decoder = cf_decode_stage_new(src, cf_session_threads(s) >= 2, cfg->payload_bytes);
+    /* With a second thread, reading and decoding run beside assembly. The
+     * name parsers of --names read whole payloads (DNS messages, the start
+     * of a TCP stream), not only the j bytes a record keeps. */
+    decoder = cf_decode_stage_new(src, cf_session_threads(s) >= 2,
+                                  cfg->names && cfg->payload_bytes < NAMES_PAYLOAD_BYTES
+                                      ? NAMES_PAYLOAD_BYTES
+                                      : cfg->payload_bytes);
     if (!decoder) {
         snprintf(err, errlen, "%s: out of memory", src->name);
         goto done_abort;

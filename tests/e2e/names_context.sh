@@ -126,6 +126,18 @@ for c in iot/iot-sentinel/HueBridge_Setup-A-2-STA.pcap iot/protocols/alexa-app.p
     echo "$out"
     check "$c: remote_name by the rule, against tshark" test $st -eq 0
 done
+# names do not depend on j or on the decode thread: -b 0 with two threads
+# gives the same remote_name column
+A=$P/iot/protocols/alexa-app.pcapng
+"$CF" -q --names --no-anonymize -b 0 --threads 2 -o "$TMP/b0" "$A"
+expect "remote_name the same with -b 0 --threads 2" \
+    "$(q "SELECT remote_name FROM read_parquet('$TMP/b0/bidirectional/alexa-app.parquet')" | md5sum)" \
+    "$(q "SELECT remote_name FROM read_parquet('$TMP/real/bidirectional/alexa-app.parquet')" | md5sum)"
+"$CF" -q --names --context $K --no-anonymize --threads 1 -o "$TMP/t1" "$A"
+"$CF" -q --names --context $K --no-anonymize --threads 2 -o "$TMP/t2" "$A"
+check "--names --context output byte-identical at 1 and 2 threads" \
+    cmp -s "$TMP/t1/bidirectional/alexa-app.parquet" "$TMP/t2/bidirectional/alexa-app.parquet"
+
 # a wrong name must be caught: the first named record gets another name
 awk -F'\t' 'BEGIN{OFS="\t"} !done && $6 != "" {$6 = "wrong.example"; done = 1} {print}' \
     "$TMP/alexa-app.tsv" >"$TMP/wrong.tsv"
