@@ -1,5 +1,7 @@
 /* libFuzzer harness: capture bytes all the way to Parquet files in a
- * temporary directory (both variants, no device list), then removes them. */
+ * temporary directory (both variants, no device list), then removes them.
+ * Inputs whose last byte is odd run with --names --context 2 (and the
+ * remote names' parsers, name cache and context rows) as well. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -9,7 +11,7 @@
 
 #include "customflow.h"
 
-static cf_session *session;
+static cf_session *session, *names_session;
 static char outdir[] = "/tmp/cf-fuzz-XXXXXX";
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -23,8 +25,12 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
         cf_config_set(cfg, "output", outdir, err, sizeof err))
         abort();
     session = cf_session_new(cfg, NULL, NULL, err, sizeof err);
+    if (!session || cf_config_set(cfg, "names", NULL, err, sizeof err) ||
+        cf_config_set(cfg, "context", "2", err, sizeof err))
+        abort();
+    names_session = cf_session_new(cfg, NULL, NULL, err, sizeof err);
     cf_config_free(cfg);
-    if (!session)
+    if (!names_session)
         abort();
     return 0;
 }
@@ -41,10 +47,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char path[64], err[512], out[128];
     snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
     cf_report rep;
-    cf_source *src = cf_source_open(session, path, err, sizeof err);
-    cf_sink *sink = src ? cf_sink_files(session, NULL, err, sizeof err) : NULL;
+    cf_session *s = size && (data[size - 1] & 1) ? names_session : session;
+    cf_source *src = cf_source_open(s, path, err, sizeof err);
+    cf_sink *sink = src ? cf_sink_files(s, NULL, err, sizeof err) : NULL;
     if (sink) {
-        cf_run(session, src, &sink, 1, &rep, NULL, NULL, err, sizeof err);
+        cf_run(s, src, &sink, 1, &rep, NULL, NULL, err, sizeof err);
         cf_report_free(&rep);
     }
     cf_sink_free(sink);

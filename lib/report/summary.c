@@ -172,6 +172,9 @@ typedef struct stats {
     u64map payload; /* payload size -> packets */
     int64_t tmin, tmax;
     int have_t;
+    uint64_t names_files; /* files with a remote_name column (--names) */
+    uint64_t named;       /* their records with a non-empty remote_name */
+    uint64_t name_rows;   /* their records */
 } stats;
 
 static void stats_free(stats *s)
@@ -184,6 +187,9 @@ static void stats_free(stats *s)
 static int stats_merge(stats *d, const stats *s)
 {
     d->records += s->records;
+    d->names_files += s->names_files;
+    d->named += s->named;
+    d->name_rows += s->name_rows;
     for (size_t i = 0; i < s->devices.cap; i++)
         if (s->devices.slot[i].name &&
             labelmap_add(&d->devices, s->devices.slot[i].name, s->devices.slot[i].count))
@@ -321,6 +327,34 @@ static int fail_file(summary *s, const char *msg)
     return -1;
 }
 
+/* --names files: how many records carry a remote name (remote_name, or
+ * RemoteName in the wide layout). Files without the column count nothing. */
+static int count_names(pq_reader *r, stats *fs, char *err, size_t errlen)
+{
+    long col = pq_reader_find(r, "remote_name");
+    if (col < 0)
+        col = pq_reader_find(r, "RemoteName");
+    if (col < 0)
+        return 0;
+    const pq_leaf *l = pq_reader_leaf(r, (size_t)col);
+    if (!l || l->type != PQR_BYTE_ARRAY || l->max_rep)
+        return 0;
+    pq_column c = {0};
+    int rc = 0;
+    for (size_t g = 0; g < pq_reader_num_row_groups(r); g++) {
+        if (pq_read_column(r, g, (size_t)col, &c, err, errlen)) {
+            rc = -1;
+            break;
+        }
+        for (size_t k = 0; k < c.nvals; k++)
+            fs->named += c.off[k + 1] > c.off[k];
+        fs->name_rows += c.nvals;
+    }
+    pq_column_free(&c);
+    fs->names_files++;
+    return rc;
+}
+
 static int summarize_file(summary *s, const char *path)
 {
     char err[768];
@@ -406,6 +440,8 @@ static int summarize_file(summary *s, const char *path)
     pq_column_free(&cd);
     pq_column_free(&ct);
     pq_column_free(&cp);
+    if (!rc)
+        rc = count_names(r, &fs, err, sizeof err);
     if (!rc) {
         variant *v = get_variant(s, vname);
         if (!v || stats_merge(&v->st, &fs)) {
@@ -745,6 +781,14 @@ static void print_text(FILE *f, const view *w, int md)
         fprintf(f, "%sfirst seen%s%s .. %s%s", pre, sep, w->tmin, w->tmax, post);
     else
         fprintf(f, "%sfirst seen%s-%s", pre, sep, post);
+    if (v->st.names_files) {
+        char pct[32];
+        pct_text(pct, sizeof pct, v->st.named, v->st.name_rows);
+        snprintf(line, sizeof line, "%" PRIu64 " of %" PRIu64 " (%s%%)", v->st.named,
+                 v->st.name_rows, pct);
+        fprintf(f, "%srecords with a remote name%s%s%s", pre, sep, v->st.name_rows ? line : "-",
+                post);
+    }
     fprintf(f, "%sfiles%s%zu%s\n", pre, sep, v->files, post);
 }
 

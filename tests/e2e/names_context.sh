@@ -126,6 +126,13 @@ for c in iot/iot-sentinel/HueBridge_Setup-A-2-STA.pcap iot/protocols/alexa-app.p
     echo "$out"
     check "$c: remote_name by the rule, against tshark" test $st -eq 0
 done
+# customflow summary counts the named records
+H=$TMP/real/bidirectional/HueBridge_Setup-A-2-STA.parquet
+n=$(q "SELECT count(*) FILTER (WHERE remote_name <> '') || ' of ' || count(*) FROM read_parquet('$H')")
+got=$("$CF" summary "$H" | sed -n 's/^records with a remote name: \(.*\) (.*/\1/p')
+expect "summary: records with a remote name" "$got" "$n"
+expect "summary: no remote-name line without --names" "$("$CF" summary "$F" | grep -c 'remote name')" "0"
+
 # names do not depend on j or on the decode thread: -b 0 with two threads
 # gives the same remote_name column
 A=$P/iot/protocols/alexa-app.pcapng
