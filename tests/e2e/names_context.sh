@@ -100,6 +100,35 @@ wide_check "$TMP/wide2/unidirectional/sample.parquet"
 expect "wide --context: 2 x (7 + 3 x 3 + 8) history columns" \
     "$(q "SELECT count(*) FROM parquet_schema('$TMP/wide2/bidirectional/sample.parquet') WHERE name LIKE 'H_\\_%' ESCAPE '\\'")" "48"
 
+# --- the preference order on a crafted capture (no device list: every
+# local endpoint is a device, labelled by its MAC). A resolves x.example to
+# 1.2.3.4, then B resolves y.example to it; A's record takes A's own answer
+# (x), C's (no answer of its own) the most recent one of any host (y), B's
+# the server_name of its own ClientHello (z, over its DNS answer), D's
+# remote was never resolved (""). A's second record, to the same remote,
+# was opened before any answer: "" too.
+dns_a() { # NAME-LABEL-HEX: response "x.example A 1.2.3.4"
+    echo "123481800001000100000000 01${1}076578616d706c6500 00010001 c00c000100010000003c000401020304" | tr -d ' '
+}
+hello=$(echo "160301003b010000370303 $(printf '0%.0s' $(seq 64)) 00 0002 1301 0100 000c 0000 0008 0006 00 0003 7a2e65" | tr -d ' ')
+R="smac=02:00:00:00:00:01 src=192.168.1.1"
+cat >"$TMP/pref.txt" <<CAP
+t=0.5 smac=02:00:00:00:00:0a dmac=02:00:00:00:00:09 src=192.168.1.10 dst=1.2.3.4 proto=tcp sport=49999 dport=80 len=0
+t=1 $R dmac=02:00:00:00:00:0a dst=192.168.1.10 proto=udp sport=53 dport=40000 hex=$(dns_a 78)
+t=2 $R dmac=02:00:00:00:00:0b dst=192.168.1.11 proto=udp sport=53 dport=40001 hex=$(dns_a 79)
+t=3 smac=02:00:00:00:00:0a dmac=02:00:00:00:00:09 src=192.168.1.10 dst=1.2.3.4 proto=tcp sport=50000 dport=443 len=0
+t=4 smac=02:00:00:00:00:0c dmac=02:00:00:00:00:09 src=192.168.1.12 dst=1.2.3.4 proto=tcp sport=50001 dport=443 len=0
+t=5 smac=02:00:00:00:00:0b dmac=02:00:00:00:00:09 src=192.168.1.11 dst=1.2.3.4 proto=tcp sport=50002 dport=443 hex=$hello
+t=6 smac=02:00:00:00:00:0d dmac=02:00:00:00:00:09 src=192.168.1.13 dst=5.6.7.8 proto=udp sport=123 dport=123 len=48
+CAP
+"$CRAFT" "$TMP/pref.txt" "$TMP/pref.pcap" && "$CF" -q --names -o "$TMP/pref" "$TMP/pref.pcap"
+check "crafted preference capture converts" test $? -eq 0
+expect "remote_name by the preference order" \
+    "$(q "SELECT device, device_port, remote_name FROM read_parquet('$TMP/pref/bidirectional/pref.parquet')
+          WHERE remote_ip IN ('1.2.3.4', '5.6.7.8') ORDER BY first_seen")" \
+    "$(printf '%s\t%s\t%s\n' 02:00:00:00:00:0a 49999 '' 02:00:00:00:00:0a 50000 x.example \
+        02:00:00:00:00:0c 50001 y.example 02:00:00:00:00:0b 50002 z.e 02:00:00:00:00:0d 123 '')"
+
 # the same records as without the options
 expect "records unchanged by the options" \
     "$(rows "$TMP/on/bidirectional/sample.parquet" | md5sum)" "$(rows "$F" | md5sum)"
