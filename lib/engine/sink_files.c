@@ -102,10 +102,12 @@ static const cf_sink_ops files_ops = {
 };
 
 /* The text columns a configuration writes (text.h): "variant" when both
- * variants share one stream. */
+ * variants share one stream; remote_name with --names; context_rows and
+ * context_files with --context. */
 unsigned cf_sink_text_columns(const cf_config *cfg, int shared_stream)
 {
-    return shared_stream && cfg->variants == CF_VARIANT_BOTH ? CF_TEXT_VARIANT : 0;
+    return (shared_stream && cfg->variants == CF_VARIANT_BOTH ? CF_TEXT_VARIANT : 0) |
+           (cfg->names ? CF_TEXT_NAMES : 0) | (cfg->context ? CF_TEXT_CONTEXT : 0);
 }
 
 cf_sink *cf_sink_files(cf_session *s, const char *stem, char *err, size_t errlen)

@@ -129,6 +129,14 @@ expect "remote_name by the preference order" \
     "$(printf '%s\t%s\t%s\n' 02:00:00:00:00:0a 49999 '' 02:00:00:00:00:0a 50000 x.example \
         02:00:00:00:00:0c 50001 y.example 02:00:00:00:00:0b 50002 z.e 02:00:00:00:00:0d 123 '')"
 
+# text formats carry the columns too; --rotate is refused with --context
+"$CF" -q -d "$TMP/devices.txt" --names --context $K --format jsonl -o "$TMP/txt" "$TMP/sample.pcap"
+expect "jsonl: remote_name and context_rows as in Parquet" \
+    "$(q "SELECT remote_name, context_rows FROM read_json('$TMP/txt/bidirectional/sample.jsonl')" | md5sum)" \
+    "$(q "SELECT remote_name, context_rows FROM read_parquet('$TMP/on/bidirectional/sample.parquet')" | md5sum)"
+"$CF" -q --context 2 --rotate 1h -o "$TMP/rot" "$TMP/sample.pcap" 2>/dev/null
+check "--context with --rotate is a usage error" test $? -eq 2
+
 # the same records as without the options
 expect "records unchanged by the options" \
     "$(rows "$TMP/on/bidirectional/sample.parquet" | md5sum)" "$(rows "$F" | md5sum)"
