@@ -136,6 +136,9 @@ expect "jsonl: remote_name and context_rows as in Parquet" \
     "$(q "SELECT remote_name, context_rows FROM read_parquet('$TMP/on/bidirectional/sample.parquet')" | md5sum)"
 "$CF" -q --context 2 --rotate 1h -o "$TMP/rot" "$TMP/sample.pcap" 2>/dev/null
 check "--context with --rotate is a usage error" test $? -eq 2
+# (a live capture into files rotates daily: refused before the interface opens)
+msg=$("$CF" -q --context 2 -i lo -o "$TMP/live" 2>&1)
+check "--context with a live capture into files is refused ($msg)" grep -q -- "--context does not apply" <<<"$msg"
 
 # the same records as without the options
 expect "records unchanged by the options" \
