@@ -107,4 +107,107 @@ int cf_convert(cf_session *s, const char *capture_path, const char *out_dir, cf_
 
 void cf_report_free(cf_report *rep);
 
+/* ==== From the public API draft (branch api): records, the reader and
+ * the schema names. ==== */
+
+#if defined(__GNUC__) && defined(CF_BUILDING_LIBRARY)
+#define CF_API __attribute__((visibility("default")))
+#else
+#define CF_API
+#endif
+
+/* ---- Records ---- */
+
+/* One custom flow as written (SPEC §2). Pointers are valid during the
+ * callback (or until the next cf_reader_next) only. */
+typedef struct cf_record {
+    int variant;           /* CF_VARIANT_BI or CF_VARIANT_UNI */
+    const char *device;    /* label */
+    int64_t first_seen;    /* microseconds since the epoch, UTC */
+    const char *remote_ip; /* as written: local remotes anonymised */
+    uint8_t protocol;      /* IP protocol number */
+    uint16_t device_port, remote_port;
+    int64_t total_bytes, total_packets;
+    uint32_t n;                       /* packets listed: min(total_packets, i) */
+    const int64_t *offset_us;         /* [n] timestamp - first_seen */
+    const int32_t *size;              /* [n] per --size */
+    const int8_t *direction;          /* [n] 1 device -> remote, 0 remote -> device */
+    const uint8_t *const *payload;    /* [n] first j payload bytes */
+    const uint32_t *payload_len;      /* [n] */
+    const char *remote_name;          /* --names: the remote's name, "" unknown;
+                                         NULL without --names */
+    uint32_t n_context;               /* --context K: the device's previous records */
+    const int64_t *context_rows;      /* [n_context] row index in its file */
+    const char *const *context_files; /* [n_context] the file ("" this one) */
+} cf_record;
+
+typedef int (*cf_record_fn)(void *ctx, const cf_record *r);
+
+/* ---- Reading the files customflow wrote ---- */
+
+typedef struct cf_reader cf_reader;
+
+/* Either layout; a file that is not a customflow record file is an error. */
+CF_API cf_reader *cf_reader_open(const char *path, char *err, size_t errlen);
+CF_API uint64_t cf_reader_rows(const cf_reader *r);
+/* A key-value metadata entry (CF_META_*), or NULL when absent. */
+CF_API const char *cf_reader_meta(const cf_reader *r, const char *key);
+/* 1: *rec holds the next record (valid until the next call); 0: end; -1:
+ * the file is damaged (message in err). */
+CF_API int cf_reader_next(cf_reader *r, cf_record *rec, char *err, size_t errlen);
+CF_API void cf_reader_close(cf_reader *r);
+/* Reading only the record keys: cf_reader_next leaves out the per-packet
+ * lists (n = 0, their pointers NULL) and their columns are not decoded, so
+ * counting records (customflow summary) reads a small part of a file (in
+ * the wide layout the payload cells are nearly all of it). Call before the
+ * first cf_reader_next. */
+CF_API void cf_reader_skip_lists(cf_reader *r, int skip);
+
+/* ---- The schema, defined once ---- */
+
+/* Nested layout column names (SPEC §2); the wide layout's are in the README. */
+#define CF_COL_DEVICE "device"
+#define CF_COL_FIRST_SEEN "first_seen"
+#define CF_COL_REMOTE_IP "remote_ip"
+#define CF_COL_PROTOCOL "protocol"
+#define CF_COL_DEVICE_PORT "device_port"
+#define CF_COL_REMOTE_PORT "remote_port"
+#define CF_COL_TOTAL_BYTES "total_bytes"
+#define CF_COL_TOTAL_PACKETS "total_packets"
+#define CF_COL_PKT_OFFSET "pkt_offset_us"
+#define CF_COL_PKT_SIZE "pkt_size"
+#define CF_COL_PKT_DIRECTION "pkt_direction"
+#define CF_COL_PKT_PAYLOAD "pkt_payload"
+#define CF_COL_REMOTE_NAME "remote_name"
+#define CF_COL_CONTEXT_ROWS "context_rows"
+#define CF_COL_CONTEXT_FILES "context_files"
+
+/* Key-value metadata of every file. */
+#define CF_META_VERSION "customflow.version"
+#define CF_META_VARIANT "customflow.variant"
+#define CF_META_PACKETS "customflow.packets"
+#define CF_META_PAYLOAD_BYTES "customflow.payload_bytes"
+#define CF_META_LIFETIME "customflow.lifetime_s"
+#define CF_META_SIZE "customflow.size"
+#define CF_META_ANONYMIZE "customflow.anonymize"
+#define CF_META_LAYOUT "customflow.layout"
+#define CF_META_FILTER "customflow.filter"
+#define CF_META_INPUT "customflow.input"
+#define CF_META_INPUT_XXH3 "customflow.input_xxh3_128"
+#define CF_META_INPUT_SHA256 "customflow.input_sha256"
+#define CF_META_INPUT_BYTES "customflow.input_bytes"
+#define CF_META_EARLY_CLOSED "customflow.early_closed"
+#define CF_META_OUT_OF_ORDER "customflow.out_of_order"
+#define CF_META_PAYLOAD_HIST "customflow.payload_hist"
+#define CF_META_INPUT_DAMAGED "customflow.input_damaged"
+#define CF_META_INTERFACE "customflow.interface"
+#define CF_META_CAPTURE_START "customflow.capture_start_us"
+#define CF_META_CAPTURE_END "customflow.capture_end_us"
+#define CF_META_KERNEL_RECEIVED "customflow.kernel_received"
+#define CF_META_KERNEL_DROPPED "customflow.kernel_dropped"
+#define CF_META_IFACE_DROPPED "customflow.iface_dropped"
+#define CF_META_ROTATE "customflow.rotate_s"
+#define CF_META_CONTEXT "customflow.context"
+#define CF_META_NAMES "customflow.names"
+
 #endif

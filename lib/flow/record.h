@@ -14,6 +14,12 @@
  * device -> remote packets (SPEC §2). */
 #include "customflow.h"
 
+/* The public cf_record (customflow.h) is a record as written; this one is
+ * the assembler's. Until the public API lands (branch api renames this
+ * struct), the name is mapped here, after customflow.h, so that internal
+ * code keeps its spelling. */
+#define cf_record cf_flow_record
+
 typedef struct cf_record {
     const char *device; /* label, interned: valid while the assembler lives */
     int64_t first_seen; /* µs */
