@@ -19,7 +19,7 @@
 
 #include "capture/capture.h"
 #include "customflow.h"
-#include "report/summary.h"
+#include "summary/summary.h"
 
 static volatile int stop_flag;
 static volatile sig_atomic_t stop_signal;
@@ -264,7 +264,7 @@ int main(int argc, char **argv)
         OPT_VERSION,
     };
     if (argc > 1 && !strcmp(argv[1], "summary"))
-        return cf_summary_main(argc - 1, argv + 1);
+        return summary_main(argc - 1, argv + 1);
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     uint32_t jobs = ncpu > 0 && ncpu < 1024 ? (uint32_t)ncpu : 1;
     static const struct option longopts[] = {

@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 need=()
 for p in build-essential pkg-config libpcap-dev libzstd-dev zlib1g-dev libsnappy-dev clang \
-    libclang-rt-14-dev tshark valgrind time; do
+    libclang-rt-14-dev tshark valgrind time gnuplot-nox; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || need+=("$p")
 done
 command -v node >/dev/null && command -v npm >/dev/null || need+=(nodejs npm)
