@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,10 @@ struct cf_session {
     cf_devices *devices;
     cf_localnets local;
     char *filter;
+    /* Warnings after the runs (devices listed but never seen). */
+    void (*warn)(void *ctx, const char *msg);
+    void *warn_ctx;
+    atomic_int runs;
 };
 
 void cf_config_init(cf_config *c)
@@ -53,6 +58,8 @@ cf_session *cf_session_new(const cf_config *c, char *err, size_t errlen,
         return NULL;
     }
     s->cfg = *c;
+    s->warn = warn;
+    s->warn_ctx = warn_ctx;
     cf_localnets_init(&s->local);
     for (size_t k = 0; k < c->n_local; k++) {
         if (cf_localnets_add(&s->local, c->local[k]) != 0) {
@@ -82,6 +89,8 @@ void cf_session_free(cf_session *s)
 {
     if (!s)
         return;
+    if (s->runs)
+        cf_devices_warn_unseen(s->devices, s->warn, s->warn_ctx);
     cf_devices_free(s->devices);
     cf_localnets_free(&s->local);
     free(s->filter);
@@ -259,6 +268,21 @@ static void add_metadata(cf_flowfile *f, const cf_config *cfg, const char *varia
     cf_flowfile_kv(f, "customflow.input", base ? base + 1 : input);
 }
 
+/* A capture where no packet went into a record: almost always a device
+ * list for another network, or devices outside the local ranges. */
+static void warn_unattributed(cf_session *s, const char *input, const cf_report *rep)
+{
+    atomic_fetch_add_explicit(&s->runs, 1, memory_order_relaxed);
+    if (!s->warn || !rep->packets_decoded || rep->packets_attributed)
+        return;
+    char msg[1200];
+    snprintf(msg, sizeof msg, "%s: no packet was attributed to a device (%" PRIu64 " IP packets)%s",
+             input, rep->packets_decoded,
+             s->devices ? ": is the device list for this capture?"
+                        : ": no endpoint is a local address (--local adds ranges)");
+    s->warn(s->warn_ctx, msg);
+}
+
 int cf_convert(cf_session *s, const char *capture_path, const char *out_dir, cf_report *rep,
                cf_progress_fn progress, void *progress_ctx, volatile const int *stop, char *err,
                size_t errlen)
@@ -431,6 +455,7 @@ int cf_convert(cf_session *s, const char *capture_path, const char *out_dir, cf_
         qsort(rep->devices, rep->n_devices, sizeof *rep->devices, cmp_device_count);
     }
     rc = rep->damaged ? 1 : 0;
+    warn_unattributed(s, capture_path, rep);
 
 done:
     if (hashing)
