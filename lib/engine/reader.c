@@ -77,6 +77,11 @@ struct cf_reader {
     const uint8_t **payload;
     uint32_t *payload_len;
     uint8_t *payload_bytes; /* wide: the cells' bytes */
+    /* Wide: the row group's payload cells row by row (rows x B), so that a
+     * record reads its cells in order instead of one from each of B
+     * columns. */
+    int16_t *cells;
+    size_t cells_cap;
     size_t ctx_cap;
     int64_t *context_rows;
     const char **context_files;
@@ -366,6 +371,7 @@ void cf_reader_close(cf_reader *r)
     free(r->payload);
     free(r->payload_len);
     free(r->payload_bytes);
+    free(r->cells);
     free(r->context_rows);
     free(r->context_files);
     free(r->context_at);
@@ -374,6 +380,47 @@ void cf_reader_close(cf_reader *r)
 }
 
 /* ---------------------------------------------------------------- rows */
+
+/* The payload cells of the row group into r->cells, column by column (each
+ * column read in order); a cell that is no marker (-1, -4, -8) and no byte
+ * is damage. */
+static int transpose_cells(cf_reader *r, size_t rows)
+{
+    size_t b = r->wide_b;
+    r->failure[0] = 0;
+    if (b && rows > SIZE_MAX / sizeof *r->cells / b)
+        return -1;
+    size_t need = rows * b;
+    if (need > r->cells_cap) {
+        int16_t *nc = realloc(r->cells, need * sizeof *nc);
+        if (!nc)
+            return -1;
+        r->cells = nc;
+        r->cells_cap = need;
+    }
+    /* Tiles of columns: each row gets a run of adjacent cells written while
+     * the tile's columns are read in order. */
+    enum { TILE = 32 };
+    for (size_t k0 = 0; k0 < b; k0 += TILE) {
+        size_t kn = b - k0 < TILE ? b - k0 : TILE;
+        const int64_t *v[TILE];
+        for (size_t k = 0; k < kn; k++)
+            v[k] = r->col[r->wide_c[k0 + k]].i;
+        for (size_t row = 0; row < rows; row++) {
+            int16_t *out = r->cells + row * b + k0;
+            for (size_t k = 0; k < kn; k++) {
+                int64_t x = v[k][row];
+                if (x < -8 || x > 255) {
+                    snprintf(r->failure, sizeof r->failure,
+                             "payload cell C_%zu of row %zu out of range", k0 + k, row);
+                    return -1;
+                }
+                out[k] = (int16_t)x;
+            }
+        }
+    }
+    return 0;
+}
 
 /* Decodes every column in use of the next row group. */
 static int load_row_group(cf_reader *r, char *err, size_t errlen)
@@ -401,6 +448,11 @@ static int load_row_group(cf_reader *r, char *err, size_t errlen)
                        pq_reader_path(r->pq), l->path, g);
             return -1;
         }
+    }
+    if (r->layout == CF_LAYOUT_WIDE && !r->skip_lists && transpose_cells(r, (size_t)rows)) {
+        set_failed(r, err, errlen, "%s: row group %zu: %s", pq_reader_path(r->pq), g,
+                   r->failure[0] ? r->failure : "out of memory");
+        return -1;
     }
     r->rows = (size_t)rows;
     r->row = 0;
@@ -588,19 +640,20 @@ static const char *wide_row(cf_reader *r, size_t row, cf_record *rec)
         r->size[k] = (int32_t)s;
         r->direction[k] = (int8_t)d;
     }
+    const int16_t *cell = r->cells + row * (size_t)b;
     uint32_t pos = 0, used = 0;
     for (uint32_t k = 0; k < n; k++) {
         r->payload[k] = r->payload_bytes + used;
         r->payload_len[k] = 0;
         if (b - pos < 2)
             continue; /* no room was left for this packet's payload */
-        if (c[r->wide_c[pos]].i[row] != -4)
+        if (cell[pos] != -4)
             return "payload cells do not start a packet with -4";
         pos++;
         for (;;) {
             if (pos >= b)
                 return "payload cells end without -8";
-            int64_t v = c[r->wide_c[pos++]].i[row];
+            int v = cell[pos++];
             if (v == -8)
                 break;
             if (v < 0 || v > 255)
@@ -610,7 +663,7 @@ static const char *wide_row(cf_reader *r, size_t row, cf_record *rec)
         }
     }
     for (; pos < b; pos++)
-        if (c[r->wide_c[pos]].i[row] != -1)
+        if (cell[pos] != -1)
             return "payload cells hold a value after the last packet";
     rec->n = n;
     return NULL;

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zstd.h>
 
 #define MAX_SCHEMA_DEPTH 32
 
@@ -684,6 +685,7 @@ void pq_reader_close(pq_reader *r)
     free(r->page);
     free(r->u32);
     pq_column_free(&r->dict);
+    ZSTD_freeDCtx(r->zstd);
     free(r->path);
     free(r);
 }

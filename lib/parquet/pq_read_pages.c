@@ -341,7 +341,13 @@ static const uint8_t *page_uncompress(ctx *c, int codec, const uint8_t *src, siz
         return r->page;
     }
     case CODEC_ZSTD: {
-        size_t got = ZSTD_decompress(r->page, ulen, src, slen);
+        /* One context for the whole file: a context per page costs more
+         * than the page in a file of thousands of small columns. */
+        if (!r->zstd && !(r->zstd = ZSTD_createDCtx())) {
+            bad(c, "out of memory");
+            return NULL;
+        }
+        size_t got = ZSTD_decompressDCtx(r->zstd, r->page, ulen, src, slen);
         if (ZSTD_isError(got) || got != ulen) {
             bad(c, "bad zstd data");
             return NULL;

@@ -42,6 +42,7 @@ struct pq_reader {
     uint32_t *u32;
     size_t u32_cap;
     pq_column dict;
+    void *zstd; /* ZSTD_DCtx, made on the first zstd page and reused */
     size_t dict_n;
     int have_dict;
 };
