@@ -17,11 +17,11 @@ SANFLAGS =
 OPT = -O2 -g
 endif
 
-PKGS = libpcap libzstd zlib
+PKGS = libpcap libzstd zlib libxxhash
 CPPFLAGS += -Ilib -D_GNU_SOURCE
 CFLAGS += -std=c11 -Wall -Wextra -Werror $(OPT) $(SANFLAGS) -MMD -MP
 LDFLAGS += $(SANFLAGS)
-LDLIBS += $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lpcap -lzstd -lz) -lsnappy -lm -lpthread
+LDLIBS += $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lpcap -lzstd -lz -lxxhash) -lsnappy -lm -lpthread
 
 LIB_SRC := $(shell find lib -name '*.c' | sort)
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)

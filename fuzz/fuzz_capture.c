@@ -19,7 +19,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     char path[64], err[512];
     snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
-    cf_capture *c = cf_capture_open(path, NULL, err, sizeof err);
+    cf_capture *c = cf_capture_open(path, NULL, CF_HASH_NONE, err, sizeof err);
     if (c) {
         cf_frame f;
         uint64_t sum = 0;

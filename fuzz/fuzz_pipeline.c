@@ -16,13 +16,15 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
     (void)argv;
-    cf_config cfg;
-    cf_config_init(&cfg);
-    cfg.payload_bytes = 64;
-    cfg.max_flows = 1000;
     char err[256];
-    session = cf_session_new(&cfg, err, sizeof err, NULL, NULL);
-    if (!session || !mkdtemp(outdir))
+    cf_config *cfg = cf_config_new();
+    if (!cfg || !mkdtemp(outdir) || cf_config_set(cfg, "payload-bytes", "64", err, sizeof err) ||
+        cf_config_set(cfg, "max-flows", "1000", err, sizeof err) ||
+        cf_config_set(cfg, "output", outdir, err, sizeof err))
+        abort();
+    session = cf_session_new(cfg, NULL, NULL, err, sizeof err);
+    cf_config_free(cfg);
+    if (!session)
         abort();
     return 0;
 }
@@ -39,8 +41,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char path[64], err[512], out[128];
     snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
     cf_report rep;
-    cf_convert(session, path, outdir, &rep, NULL, NULL, NULL, err, sizeof err);
-    cf_report_free(&rep);
+    cf_source *src = cf_source_open(session, path, err, sizeof err);
+    cf_sink *sink = src ? cf_sink_files(session, NULL, err, sizeof err) : NULL;
+    if (sink) {
+        cf_run(session, src, &sink, 1, &rep, NULL, NULL, err, sizeof err);
+        cf_report_free(&rep);
+    }
+    cf_sink_free(sink);
+    cf_source_close(src);
     close(fd);
     /* The stem of /proc/self/fd/N is N. */
     snprintf(out, sizeof out, "%s/bidirectional/%d.parquet", outdir, fd);

@@ -1,16 +1,48 @@
-/* libcustomflow: packet captures to custom flows (see SPEC in the README).
+/* libcustomflow: packet traffic to custom flows (SPEC: README "Output
+ * schema" and "Semantics").
  *
- * The one header a program embeds. Typical use:
+ * The one header a program embeds; the command-line tool, the Python
+ * module and any other program use nothing below it. Data flows one way:
  *
- *     cf_config cfg;
- *     cf_config_init(&cfg);
- *     cfg.devices_path = "List_Of_Devices.txt";
+ *   cf_source (capture file, stdin/FIFO, merged files, live interface,
+ *              or frames of the program's own)
+ *     -> decode -> flow table -> record
+ *     -> cf_sink (the configured files: Parquet, JSON lines or CSV, rotated
+ *                 or not; a stream on a file descriptor; a callback)
+ *
+ * A cf_config holds the options, set by their command-line names; a
+ * cf_session is a validated configuration (device list loaded, filter
+ * compiled), shared by threads; cf_run drives one source into its sinks;
+ * cf_convert_inputs does what the command line does for a list of inputs.
+ * A cf_reader reads back the files customflow wrote.
+ *
+ * Example: every record of a capture through a callback (compiled and run
+ * by the tests as tests/examples/embed.c):
+ *
+ *     static int on_record(void *ctx, const cf_record *r)
+ *     {
+ *         printf("%s %s %u\n", r->device, r->remote_ip, r->remote_port);
+ *         return 0;                       // non-zero stops the run
+ *     }
+ *
  *     char err[512];
- *     cf_session *s = cf_session_new(&cfg, err, sizeof err);
+ *     cf_config *cfg = cf_config_new();
+ *     if (cf_config_set(cfg, "devices", "List_Of_Devices.txt", err, sizeof err) != 0 ||
+ *         cf_config_set(cfg, "variant", "bidirectional", err, sizeof err) != 0)
+ *         fail(err);
+ *     cf_session *s = cf_session_new(cfg, NULL, NULL, err, sizeof err);
+ *     cf_source *src = s ? cf_source_open(s, "16-09-23.pcap", err, sizeof err) : NULL;
+ *     cf_sink *sink = src ? cf_sink_callback(s, on_record, NULL, err, sizeof err) : NULL;
  *     cf_report rep;
- *     int st = cf_convert(s, "16-09-23.pcap", "flows", &rep, err, sizeof err);
- *     cf_report_free(&rep);
+ *     int st = sink ? cf_run(s, src, &sink, 1, &rep, NULL, NULL, err, sizeof err) : -1;
+ *     cf_report_free(&rep);   // (after a successful cf_run)
+ *     cf_sink_free(sink);
+ *     cf_source_close(src);
  *     cf_session_free(s);
+ *     cf_config_free(cfg);
+ *
+ * Every function that can fail takes (char *err, size_t errlen) and writes
+ * a one-line message there, naming the file or option at fault.
  */
 #ifndef CUSTOMFLOW_H
 #define CUSTOMFLOW_H
@@ -18,103 +50,98 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define CF_VERSION_STRING "0.1.0"
-
-/* The record variants (SPEC §2); a bit set. */
-enum { CF_VARIANT_BI = 1, CF_VARIANT_UNI = 2 };
-
-/* What a packet's size is (SPEC §2). */
-typedef enum { CF_SIZE_WIRE, CF_SIZE_IP, CF_SIZE_TRANSPORT, CF_SIZE_PAYLOAD } cf_size_mode;
-
-typedef enum { CF_CODEC_ZSTD, CF_CODEC_SNAPPY, CF_CODEC_GZIP, CF_CODEC_NONE } cf_codec;
-
-typedef enum { CF_LAYOUT_NESTED, CF_LAYOUT_WIDE } cf_layout;
-
-typedef struct cf_config {
-    uint32_t packets;         /* i: packets listed per record (default 10) */
-    uint32_t payload_bytes;   /* j: payload bytes kept per packet (default 1000) */
-    int64_t lifetime_us;      /* L (default 60 s) */
-    int variants;             /* CF_VARIANT_BI | CF_VARIANT_UNI (default both) */
-    cf_size_mode size_mode;   /* default CF_SIZE_WIRE */
-    int anonymize;            /* write local remotes as 0.0.0.0 / :: (default 1) */
-    cf_codec codec;           /* default zstd */
-    cf_layout layout;         /* default nested */
-    uint32_t payload_cells;   /* wide layout: B (default 3000) */
-    const char *filter;       /* BPF expression or NULL */
-    const char *devices_path; /* device list or NULL */
-    const char *const *local; /* extra local prefixes (CIDR text) */
-    size_t n_local;
-    size_t max_flows; /* open records cap per variant (0: none) */
-    int input_hash;   /* record the input's SHA-256 in the metadata (default 1);
-                         it costs a second core, or the wall time of hashing */
-} cf_config;
-
-void cf_config_init(cf_config *c);
-
-/* A loaded configuration: device list, local ranges. Reusable across
- * captures and safe to share between threads converting different files. */
-typedef struct cf_session cf_session;
-
-/* NULL with a one-line message in err on failure (unreadable device list,
- * bad prefix, bad numbers). warn, if set, receives non-fatal messages
- * (e.g. skipped device-list lines). */
-cf_session *cf_session_new(const cf_config *c, char *err, size_t errlen,
-                           void (*warn)(void *ctx, const char *msg), void *warn_ctx);
-void cf_session_free(cf_session *s);
-
-/* Per-input counters of one conversion. */
-typedef struct cf_device_count {
-    char *label;
-    uint64_t bi, uni; /* records per variant */
-} cf_device_count;
-
-typedef struct cf_report {
-    char stem[256];
-    uint64_t frames;             /* frames read from the capture */
-    uint64_t bytes;              /* bytes of (decompressed) capture read */
-    uint64_t packets_decoded;    /* frames that decoded to IP packets */
-    uint64_t packets_attributed; /* packets in at least one record */
-    uint64_t packets_no_device;  /* IP packets between two non-devices */
-    uint64_t skipped[16];        /* by reason, see cf_skip_name() */
-    uint64_t records_bi, records_uni;
-    uint64_t early_closed; /* records closed early by max_flows */
-    uint64_t out_of_order; /* records written out of first_seen order
-                              (only: max_flows reached and the clock
-                              stepped back) */
-    int damaged;           /* input ended early: message in damage */
-    char damage[512];
-    cf_device_count *devices; /* sorted by label */
-    size_t n_devices;
-} cf_report;
-
-/* Name of skip reason k (0 < k < cf_skip_count()), e.g. "not-ip". */
-const char *cf_skip_name(int k);
-int cf_skip_count(void);
-
-/* Progress callback: called now and then with bytes and frames done. */
-typedef void (*cf_progress_fn)(void *ctx, uint64_t bytes, uint64_t frames);
-
-/* Converts one capture into OUT/bidirectional/STEM.parquet and/or
- * OUT/unidirectional/STEM.parquet. Returns 0 when the capture was read
- * completely, 1 when it was damaged part way (the files hold the records of
- * the packets before the damage; rep->damage says where), -1 when nothing
- * could be written (message in err; no output file left behind).
- * stop, if non-NULL, is polled: when it becomes non-zero the conversion is
- * abandoned, its files removed, and -1 returned. */
-int cf_convert(cf_session *s, const char *capture_path, const char *out_dir, cf_report *rep,
-               cf_progress_fn progress, void *progress_ctx, volatile const int *stop, char *err,
-               size_t errlen);
-
-void cf_report_free(cf_report *rep);
-
-/* ==== From the public API draft (branch api): records, the reader and
- * the schema names. ==== */
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 #if defined(__GNUC__) && defined(CF_BUILDING_LIBRARY)
 #define CF_API __attribute__((visibility("default")))
 #else
 #define CF_API
 #endif
+
+/* One version, used for --version, Parquet's created_by and the
+ * customflow.version metadata key. */
+#define CF_VERSION_MAJOR 0
+#define CF_VERSION_MINOR 2
+#define CF_VERSION_PATCH 0
+#define CF_STR_(x) #x
+#define CF_STR(x) CF_STR_(x)
+#define CF_VERSION_STRING                                                                          \
+    CF_STR(CF_VERSION_MAJOR) "." CF_STR(CF_VERSION_MINOR) "." CF_STR(CF_VERSION_PATCH)
+
+/* The linked library's version ("0.2.0"), and one line naming the versions
+ * of the libraries it runs on ("libpcap 1.10.3, zstd 1.5.4, zlib 1.2.13"). */
+CF_API const char *cf_version(void);
+CF_API const char *cf_library_versions(void);
+
+/* ---- Enumerations (parsed and named through cf_enum_parse/cf_enum_name
+ * with the option that takes them) ---- */
+
+enum { CF_VARIANT_BI = 1, CF_VARIANT_UNI = 2, CF_VARIANT_BOTH = 3 };
+typedef enum { CF_SIZE_WIRE, CF_SIZE_IP, CF_SIZE_TRANSPORT, CF_SIZE_PAYLOAD } cf_size_mode;
+typedef enum { CF_CODEC_ZSTD, CF_CODEC_SNAPPY, CF_CODEC_GZIP, CF_CODEC_NONE } cf_codec;
+typedef enum { CF_LAYOUT_NESTED, CF_LAYOUT_WIDE } cf_layout;
+typedef enum { CF_HASH_XXH3, CF_HASH_SHA256, CF_HASH_NONE } cf_input_hash;
+typedef enum { CF_FORMAT_PARQUET, CF_FORMAT_JSONL, CF_FORMAT_CSV } cf_format;
+
+/* The value of an enumerated option's text ("variant", "bidirectional" ->
+ * CF_VARIANT_BI), or -1; and the text of a value, or NULL. Options:
+ * "variant", "size", "compression", "layout", "input-hash", "format". */
+CF_API int cf_enum_parse(const char *option, const char *text);
+CF_API const char *cf_enum_name(const char *option, int value);
+
+/* ---- Configuration ---- */
+
+typedef struct cf_config cf_config;
+
+/* A configuration with every option at its default. */
+CF_API cf_config *cf_config_new(void);
+CF_API cf_config *cf_config_dup(const cf_config *c);
+CF_API void cf_config_free(cf_config *c);
+
+/* Sets option NAME (its long command-line name; '_' and '-' alike, so
+ * "payload_bytes" is "payload-bytes") from its text, checked as the command
+ * line checks it. Switches ("merge", "names") take NULL, "true" or "false";
+ * "no-anonymize" is "anonymize" "false". "local" adds one range per call.
+ * 0, or -1 with the message the command line prints. */
+CF_API int cf_config_set(cf_config *c, const char *name, const char *value, char *err,
+                         size_t errlen);
+/* The text of option NAME's value (in buf; "" for an unset path), or NULL
+ * for a name that is not an option. */
+CF_API const char *cf_config_get(const cf_config *c, const char *name, char *buf, size_t len);
+
+/* The options, in --help order. */
+typedef struct cf_option_info {
+    const char *name; /* long name: "payload-bytes" */
+    char short_name;  /* 'b', or 0 */
+    const char *arg;  /* placeholder of the value ("N"); NULL for a switch */
+    const char *help; /* one line */
+} cf_option_info;
+CF_API const cf_option_info *cf_options(size_t *count);
+
+/* ---- Session ---- */
+
+typedef struct cf_session cf_session;
+typedef void (*cf_warn_fn)(void *ctx, const char *msg);
+
+/* Checks the whole configuration (every option, combinations, the BPF
+ * filter, the device list), loads what it names, and returns a session
+ * that threads may share; NULL with a one-line message on any error. warn,
+ * if set, receives non-fatal messages (skipped device-list lines, ...). */
+CF_API cf_session *cf_session_new(const cf_config *c, cf_warn_fn warn, void *warn_ctx, char *err,
+                                  size_t errlen);
+CF_API void cf_session_free(cf_session *s);
+/* A copy of the session's configuration is kept; this is it. */
+CF_API const cf_config *cf_session_config(const cf_session *s);
+
+/* Asks every run of the session to stop. Safe from a signal handler and
+ * from any thread: it is one store to a lock-free atomic int, read by the
+ * runs with atomic loads. A live run then emits its open records, closes its
+ * files and returns 0; a file conversion is abandoned, leaves no output
+ * file and returns -1 ("interrupted"). */
+CF_API void cf_session_stop(cf_session *s);
+CF_API int cf_session_stopping(const cf_session *s);
 
 /* ---- Records ---- */
 
@@ -142,6 +169,138 @@ typedef struct cf_record {
 } cf_record;
 
 typedef int (*cf_record_fn)(void *ctx, const cf_record *r);
+
+/* ---- Reports ---- */
+
+typedef struct cf_device_count {
+    char *label;
+    uint64_t bi, uni; /* records per variant */
+} cf_device_count;
+
+typedef enum {
+    CF_STATUS_DONE,    /* read completely */
+    CF_STATUS_DAMAGED, /* input ended early (message); records before it written */
+    CF_STATUS_FAILED,  /* nothing written (message) */
+    CF_STATUS_SKIPPED, /* --skip-existing: outputs already there (message) */
+} cf_status;
+
+typedef struct cf_report {
+    char input[1024]; /* the input as named; the interface for live capture */
+    char stem[256];
+    cf_status status;
+    char message[1024];          /* damage, failure or skip reason */
+    uint64_t frames;             /* frames read */
+    uint64_t bytes;              /* bytes of (decompressed) capture read */
+    uint64_t packets_decoded;    /* frames that decoded to IP packets */
+    uint64_t packets_attributed; /* packets in at least one record */
+    uint64_t packets_no_device;  /* IP packets between two non-devices */
+    uint64_t skipped[16];        /* by reason, see cf_skip_name() */
+    uint64_t records_bi, records_uni;
+    uint64_t early_closed; /* records closed early (--max-flows, --max-memory) */
+    uint64_t out_of_order; /* records written out of first_seen order */
+    /* Input identity (customflow.input_xxh3_128 / input_sha256 and
+     * customflow.input_bytes): hex digest, "" when off or live. */
+    char input_digest[65];
+    uint64_t input_bytes;
+    /* Live capture: the kernel's counts (pcap_stats) and the capture's
+     * wall-clock start and end (µs since the epoch). */
+    int live;
+    uint64_t kernel_received, kernel_dropped, iface_dropped;
+    int64_t capture_start_us, capture_end_us;
+    cf_device_count *devices; /* sorted by label */
+    size_t n_devices;
+} cf_report;
+
+/* Name of skip reason k (0 < k < cf_skip_count()), e.g. "not-ip". */
+CF_API const char *cf_skip_name(int k);
+CF_API int cf_skip_count(void);
+CF_API void cf_report_free(cf_report *rep);
+
+/* Progress of a run, now and then (at least once a second in live mode). */
+typedef struct cf_progress {
+    uint64_t bytes, frames, records; /* so far, whole run */
+    uint32_t inputs_done, inputs;
+    double seconds; /* since the run started */
+    int live;
+    uint64_t kernel_received, kernel_dropped, iface_dropped;
+} cf_progress;
+typedef void (*cf_progress_fn)(void *ctx, const cf_progress *p);
+
+/* ---- Sources ---- */
+
+typedef struct cf_source cf_source;
+
+/* A frame handed to the engine by a source. */
+typedef struct cf_frame {
+    const uint8_t *data;
+    uint32_t cap_len;  /* bytes at data */
+    uint32_t wire_len; /* original length */
+    int64_t ts_us;     /* microseconds since the epoch */
+    int linktype;      /* LINKTYPE_* (tcpdump.org link-layer header types) */
+} cf_frame;
+
+/* A capture file (pcap or pcapng, also .gz/.zst), "-" for standard input,
+ * or a FIFO. */
+CF_API cf_source *cf_source_open(cf_session *s, const char *input, char *err, size_t errlen);
+/* Several captures read as one, in timestamp order (ties in input order). */
+CF_API cf_source *cf_source_open_merged(cf_session *s, const char *const *inputs, size_t n,
+                                        char *err, size_t errlen);
+/* A live interface (libpcap; needs root or CAP_NET_RAW). */
+CF_API cf_source *cf_source_open_live(cf_session *s, const char *iface, char *err, size_t errlen);
+/* Frames of the program's own: next returns 1 with *f filled (valid until
+ * the next call), 0 at the end, -1 on error (message in err). name is the
+ * input's name in reports and metadata. */
+typedef int (*cf_frame_fn)(void *ctx, cf_frame *f, char *err, size_t errlen);
+CF_API cf_source *cf_source_new(cf_session *s, const char *name, cf_frame_fn next, void *ctx,
+                                char *err, size_t errlen);
+CF_API void cf_source_close(cf_source *src);
+
+/* ---- Sinks ---- */
+
+typedef struct cf_sink cf_sink;
+
+/* The configured files under the "output" option's directory, named by
+ * STEM (NULL: the source's stem): per variant, a Parquet (or --format jsonl/csv) file, one per
+ * --rotate interval, in the hive layout with --partition; each appears,
+ * complete, once its records are final. Output "-" with jsonl or csv:
+ * records on standard output as they become final. */
+CF_API cf_sink *cf_sink_files(cf_session *s, const char *stem, char *err, size_t errlen);
+/* JSON lines or CSV (per --format; Parquet is refused) on fd, a record a
+ * line as soon as it is final. */
+CF_API cf_sink *cf_sink_stream(cf_session *s, int fd, char *err, size_t errlen);
+/* Each record through fn (a non-zero return stops the run). */
+CF_API cf_sink *cf_sink_callback(cf_session *s, cf_record_fn fn, void *ctx, char *err,
+                                 size_t errlen);
+CF_API void cf_sink_free(cf_sink *k);
+
+/* ---- Running ---- */
+
+/* Reads src to its end (or until cf_session_stop) and hands each record of
+ * the configured variants, once final, to every sink; fills *rep. Returns 0
+ * when the source was read completely (or a live run was stopped), 1 when
+ * it was damaged part way (the records before the damage are written), -1
+ * when the run failed or a file conversion was interrupted (message in err;
+ * no output file left behind). rep needs cf_report_free in every case. */
+CF_API int cf_run(cf_session *s, cf_source *src, cf_sink *const *sinks, size_t n_sinks,
+                  cf_report *rep, cf_progress_fn progress, void *progress_ctx, char *err,
+                  size_t errlen);
+
+/* What the command line does: each input a capture, "-", or a directory
+ * (every capture under it, recursively, in name order); one report per
+ * capture (with --merge, one for all), --jobs captures at a time, into the
+ * configured files. *reps (n_reps of them) is freed with cf_reports_free.
+ * Returns 0 when every input was read completely, 1 when some input was
+ * damaged, failed or the run was interrupted (see each report), -1 when
+ * nothing could start (message in err). */
+CF_API int cf_convert_inputs(cf_session *s, const char *const *inputs, size_t n, cf_report **reps,
+                             size_t *n_reps, cf_progress_fn progress, void *progress_ctx, char *err,
+                             size_t errlen);
+CF_API void cf_reports_free(cf_report *reps, size_t n);
+
+/* The output stem of an input: file name without its directory, capture
+ * (.pcap, .pcapng, .cap, .dmp) and compression (.gz, .zst, .zstd)
+ * extensions; "stdin" for "-". */
+CF_API void cf_input_stem(const char *input, char *stem, size_t len);
 
 /* ---- Reading the files customflow wrote ---- */
 
@@ -209,5 +368,9 @@ CF_API void cf_reader_skip_lists(cf_reader *r, int skip);
 #define CF_META_ROTATE "customflow.rotate_s"
 #define CF_META_CONTEXT "customflow.context"
 #define CF_META_NAMES "customflow.names"
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

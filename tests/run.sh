@@ -9,7 +9,7 @@ export CF_BUILD=$BUILD
 passed=0 failed=0 skipped=0
 tally() { # tally NAME LOGFILE STATUS
     local line p f s
-    line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$2" | tail -1)
+    line=$(tr '\r' '\n' <"$2" | grep -E '^[0-9]+ passed, [0-9]+ failed' | tail -1)
     if [ -z "$line" ]; then
         echo "  $1: no result line (exit $3)"; failed=$((failed + 1)); return
     fi

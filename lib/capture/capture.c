@@ -112,7 +112,8 @@ static int filter_match(cf_capture *c, const cf_frame *f)
     return pcap_offline_filter(&p->prog, &h, f->data) != 0;
 }
 
-cf_capture *cf_capture_open(const char *path, const char *filter, char *err, size_t errlen)
+cf_capture *cf_capture_open(const char *path, const char *filter, cf_input_hash hash, char *err,
+                            size_t errlen)
 {
     if (err && errlen)
         err[0] = '\0';
@@ -130,7 +131,7 @@ cf_capture *cf_capture_open(const char *path, const char *filter, char *err, siz
         cf_capture_close(c);
         return NULL;
     }
-    if (cf_in_open(&c->in, c->path, err, errlen) < 0) {
+    if (cf_in_open(&c->in, c->path, hash, err, errlen) < 0) {
         cf_capture_close(c);
         return NULL;
     }
@@ -291,9 +292,9 @@ int cf_capture_check_filter(const char *filter, char *err, size_t errlen)
     return rc;
 }
 
-int cf_capture_sha256(cf_capture *c, char hex[65], char *err, size_t errlen)
+int cf_capture_digest(cf_capture *c, char hex[65], char *err, size_t errlen)
 {
-    if (cf_in_sha256(&c->in, hex) != 0) {
+    if (cf_in_digest(&c->in, hex) != 0) {
         cf_cap_copy(err, errlen, c->in.msg);
         return -1;
     }
@@ -302,15 +303,30 @@ int cf_capture_sha256(cf_capture *c, char hex[65], char *err, size_t errlen)
 
 int cf_capture_hash_concurrent(const cf_capture *c)
 {
+    return c->in.map != NULL && !c->in.digest_inline;
+}
+
+int cf_capture_is_mapped(const cf_capture *c)
+{
     return c->in.map != NULL;
 }
 
-void cf_capture_set_hashing(cf_capture *c, int on)
+int cf_capture_frames_stable(const cf_capture *c)
 {
-    c->in.no_hash = !on;
+    return c->in.kind == CF_IN_MMAP;
 }
 
-void cf_capture_set_stop(cf_capture *c, volatile const int *stop)
+void cf_capture_digest_inline(cf_capture *c)
+{
+    c->in.digest_inline = c->in.map != NULL;
+}
+
+uint64_t cf_capture_file_bytes(const cf_capture *c)
+{
+    return c->in.map ? c->in.maplen : c->in.raw_bytes;
+}
+
+void cf_capture_set_stop(cf_capture *c, const atomic_int *stop)
 {
     c->in.stop = stop;
 }

@@ -12,23 +12,20 @@
 #ifndef CF_CAPTURE_CAPTURE_H
 #define CF_CAPTURE_CAPTURE_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
+#include "customflow.h"
+
 typedef struct cf_capture cf_capture;
 
-typedef struct cf_frame {
-    const uint8_t *data;
-    uint32_t cap_len;
-    uint32_t wire_len;
-    int64_t ts_us;
-    int linktype;
-} cf_frame;
-
-/* Opens a capture. filter (may be NULL) is a BPF expression in libpcap
- * syntax, applied to every frame. Returns NULL with a one-line message
- * ("FILE: what is wrong") in err. */
-cf_capture *cf_capture_open(const char *path, const char *filter, char *err, size_t errlen);
+/* Opens a capture ("-": standard input). filter (may be NULL) is a BPF
+ * expression in libpcap syntax, applied to every frame; hash the digest
+ * cf_capture_digest gives. Returns NULL with a one-line message ("FILE:
+ * what is wrong") in err. (cf_frame is the public type of customflow.h.) */
+cf_capture *cf_capture_open(const char *path, const char *filter, cf_input_hash hash, char *err,
+                            size_t errlen);
 
 /* 1: *f holds the next frame (valid until the next call); 0: end of file;
  * -1: the file is damaged from here on, message in err (frames before it
@@ -40,17 +37,28 @@ uint64_t cf_capture_offset(const cf_capture *c);
 
 void cf_capture_close(cf_capture *c);
 
-/* SHA-256 of the capture file as stored (see cf_in_sha256): for a regular
- * file it may run on another thread while frames are read; for a pipe, call
- * it once reading is over. 0, or -1 with a message in err. */
-int cf_capture_sha256(cf_capture *c, char hex[65], char *err, size_t errlen);
-/* 1 when cf_capture_sha256 may run concurrently with cf_capture_next. */
+/* Digest of the capture file as stored (see cf_in_digest), "" when the
+ * kind is none: for a regular file it may run on another thread while frames
+ * are read; for a pipe, call it once reading is over. 0, or -1 with a
+ * message in err. */
+int cf_capture_digest(cf_capture *c, char hex[65], char *err, size_t errlen);
+/* 1 when cf_capture_digest may run concurrently with cf_capture_next (a
+ * mapped file, not digested inline). */
 int cf_capture_hash_concurrent(const cf_capture *c);
-/* Off: bytes read from a pipe are not hashed (cf_capture_sha256 unused). */
-void cf_capture_set_hashing(cf_capture *c, int on);
+/* 1 when the file is read through a mapping (reads never block). */
+int cf_capture_is_mapped(const cf_capture *c);
+/* 1 when frame data stays valid until the capture is closed (an
+ * uncompressed mapped file: frames point into the mapping; pages dropped
+ * behind the reader are read back from the file if touched again). */
+int cf_capture_frames_stable(const cf_capture *c);
+/* Digest a mapped file inline, as it is consumed, instead (call before the
+ * first frame; ignored for pipes, which are always digested as read). */
+void cf_capture_digest_inline(cf_capture *c);
+/* Size of the capture file as stored (0 for a pipe until read to its end). */
+uint64_t cf_capture_file_bytes(const cf_capture *c);
 /* A raised *stop makes a read blocked on a slow pipe give up when a signal
  * arrives (instead of waiting for data). */
-void cf_capture_set_stop(cf_capture *c, volatile const int *stop);
+void cf_capture_set_stop(cf_capture *c, const atomic_int *stop);
 
 /* Checks that a BPF expression compiles (against Ethernet), so that a bad
  * --filter is a usage error before any work. 0, or -1 with a message. */

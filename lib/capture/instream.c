@@ -48,10 +48,12 @@ static ssize_t read_hashed(cf_in *s, uint8_t *p, size_t len)
 {
     for (;;) {
         ssize_t r = read(s->fd, p, len);
-        if (r < 0 && errno == EINTR && !(s->stop && *s->stop))
+        if (r < 0 && errno == EINTR && !(s->stop && atomic_load(s->stop)))
             continue;
-        if (r > 0 && !s->no_hash)
-            cf_sha256_update(&s->sha, p, (size_t)r);
+        if (r > 0) {
+            s->raw_bytes += (uint64_t)r;
+            cf_digest_update(&s->digest, p, (size_t)r);
+        }
         return r;
     }
 }
@@ -252,13 +254,15 @@ static int open_fail(cf_in *s, char *err, size_t errlen, const char *what)
     return -1;
 }
 
-int cf_in_open(cf_in *s, const char *path, char *err, size_t errlen)
+int cf_in_open(cf_in *s, const char *path, cf_input_hash hash, char *err, size_t errlen)
 {
     memset(s, 0, sizeof *s);
-    cf_sha256_init(&s->sha);
     s->fd = -1;
     s->name = path;
-    s->fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (cf_digest_init(&s->digest, hash) != 0)
+        return open_fail(s, err, errlen, "out of memory");
+    s->fd = !strcmp(path, "-") ? fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 0)
+                               : open(path, O_RDONLY | O_CLOEXEC);
     if (s->fd < 0)
         return open_fail(s, err, errlen, strerror(errno));
     struct stat st;
@@ -364,8 +368,8 @@ void cf_in_close(cf_in *s)
         ZSTD_freeDStream(s->zs);
     free(s->own);
     free(s->inbuf);
+    cf_digest_free(&s->digest);
     memset(s, 0, sizeof *s);
-    cf_sha256_init(&s->sha);
     s->fd = -1;
 }
 
@@ -380,40 +384,73 @@ static void drop_pages(const cf_in *s, uint64_t from, uint64_t to)
         madvise(s->map + from, (size_t)(to - from), MADV_DONTNEED);
 }
 
+/* Digests the mapping up to byte `to` (inline XXH3 only). */
+static void digest_mapped(cf_in *s, uint64_t to)
+{
+    if (s->digest_inline && to > s->digested) {
+        cf_digest_update(&s->digest, s->map + s->digested, (size_t)(to - s->digested));
+        s->digested = to;
+    }
+}
+
 void cf_in_release_slow(cf_in *s)
 {
     /* For a mapped .gz/.zst file the mapping holds the compressed bytes. */
     uint64_t consumed = s->kind == CF_IN_MMAP ? cf_in_offset(s) : s->src_done + s->src_pos;
+    digest_mapped(s, consumed);
     drop_pages(s, s->released, consumed);
     s->released = consumed;
 }
 
-int cf_in_sha256(cf_in *s, char hex[65])
+int cf_in_digest(cf_in *s, char hex[65])
 {
-    uint8_t d[32];
+    hex[0] = 0;
+    if (s->digest.kind == CF_HASH_NONE)
+        return 0;
+    if (s->digest_inline) {
+        digest_mapped(s, s->maplen);
+        cf_digest_final(&s->digest, hex);
+        return 0;
+    }
     if (s->map) {
-        cf_sha256 h;
-        cf_sha256_init(&h);
-        for (uint64_t off = 0; off < s->maplen; off += CF_IN_RELEASE_STEP) {
-            uint64_t n =
-                s->maplen - off < CF_IN_RELEASE_STEP ? s->maplen - off : CF_IN_RELEASE_STEP;
-            cf_sha256_update(&h, s->map + off, (size_t)n);
-            drop_pages(s, off, off + n);
+        /* Read with pread() rather than through the mapping: this may run on
+         * a second thread, and faulting the pages into our mapping there
+         * would fault them twice (the reader drops consumed pages). */
+        cf_digest d;
+        uint8_t *chunk = malloc(CF_IN_HASH_CHUNK);
+        if (!chunk || cf_digest_init(&d, s->digest.kind) != 0) {
+            free(chunk);
+            in_fail(s, "out of memory");
+            return -1;
         }
-        cf_sha256_final(&h, d);
-        cf_sha256_hex(d, hex);
+        uint64_t off = 0;
+        while (off < s->maplen) {
+            ssize_t r = pread(s->fd, chunk, CF_IN_HASH_CHUNK, (off_t)off);
+            if (r < 0 && errno == EINTR)
+                continue;
+            if (r <= 0) {
+                in_fail(s, "read error: %s", r < 0 ? strerror(errno) : "file shrank");
+                free(chunk);
+                cf_digest_free(&d);
+                return -1;
+            }
+            cf_digest_update(&d, chunk, (size_t)r);
+            off += (uint64_t)r;
+        }
+        free(chunk);
+        cf_digest_final(&d, hex);
+        cf_digest_free(&d);
         return 0;
     }
     /* Whatever the readers did not consume is still in the pipe. */
     uint8_t buf[1 << 16];
-    ssize_t r;
-    while ((r = read_hashed(s, buf, sizeof buf)) > 0)
+    ssize_t r = 0;
+    while (s->digest.kind != CF_HASH_NONE && (r = read_hashed(s, buf, sizeof buf)) > 0)
         ;
-    if (r < 0) {
+    if (s->digest.kind != CF_HASH_NONE && r < 0) {
         in_fail(s, "read error: %s", strerror(errno));
         return -1;
     }
-    cf_sha256_final(&s->sha, d);
-    cf_sha256_hex(d, hex);
+    cf_digest_final(&s->digest, hex);
     return 0;
 }

@@ -14,9 +14,14 @@
 #include <zlib.h>
 #include <zstd.h>
 
-#include "util/sha256.h"
+#include <stdatomic.h>
+
+#include "util/digest.h"
 
 /* Largest single request (one pcapng block / pcap record and its header). */
+/* Bytes a digest reads at a time. */
+#define CF_IN_HASH_CHUNK ((size_t)1 << 20)
+
 #define CF_IN_MAX_NEED ((size_t)256 * 1024 * 1024 + 64)
 
 enum { CF_IN_MMAP, CF_IN_READ, CF_IN_GZIP, CF_IN_ZSTD };
@@ -43,21 +48,27 @@ typedef struct cf_in {
     int z_init, z_member_done;
     ZSTD_DStream *zs;
     size_t zs_last;
-    /* SHA-256 of the raw file bytes read so far (streams only: a mapped
-     * file is hashed from its mapping by cf_in_sha256). */
-    cf_sha256 sha;
-    int no_hash;       /* set: the caller wants no hash, skip the updates */
+    /* Digest of the raw file bytes read so far (streams only: a mapped
+     * file is hashed from its mapping by cf_in_digest). */
+    cf_digest digest;
+    uint64_t raw_bytes; /* bytes read() from the file so far */
+    /* Set (before reading): a mapped file's digest is computed inline, each
+     * stretch of the mapping just before its pages are dropped; for one
+     * core, where a hashing thread would only add the copy it reads. */
+    int digest_inline;
+    uint64_t digested; /* mapped bytes before this are in digest */
     uint64_t released; /* mapped bytes before this were dropped from memory */
     /* When set and non-zero, a read interrupted by a signal gives up. */
-    volatile const int *stop;
+    const atomic_int *stop;
     int eof;    /* no more bytes will come */
     int failed; /* decompression or read error, message in msg */
     char msg[320];
 } cf_in;
 
-/* Opens path; 0 on success, -1 with "PATH: message" in err. An empty file
- * (or an empty decompressed stream) is an error. */
-int cf_in_open(cf_in *s, const char *path, char *err, size_t errlen);
+/* Opens path ("-": standard input); 0 on success, -1 with "PATH: message"
+ * in err. An empty file (or an empty decompressed stream) is an error. hash
+ * is the digest cf_in_digest will give. */
+int cf_in_open(cf_in *s, const char *path, cf_input_hash hash, char *err, size_t errlen);
 void cf_in_close(cf_in *s);
 
 /* Slow path of cf_in_need. */
@@ -101,10 +112,11 @@ static inline void cf_in_release(cf_in *s)
         cf_in_release_slow(s);
 }
 
-/* SHA-256 of the whole raw file (compressed bytes for .gz/.zst) as lower-case
- * hex. A mapped file is hashed from its mapping, which other threads may do
- * while the stream is read; a streamed one reads the rest of its input into
- * the hash, so call it only once reading is over. 0, or -1 with s->msg. */
-int cf_in_sha256(cf_in *s, char hex[65]);
+/* Digest of the whole raw file (compressed bytes for .gz/.zst) as lower-case
+ * hex ("" when the kind is none). A mapped file is hashed from its mapping,
+ * which other threads may do while the stream is read; a streamed one reads
+ * the rest of its input into the digest, so call it only once reading is
+ * over. 0, or -1 with s->msg. */
+int cf_in_digest(cf_in *s, char hex[65]);
 
 #endif

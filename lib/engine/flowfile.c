@@ -26,18 +26,18 @@ enum {
 };
 
 static const pq_column_spec nested_schema[NESTED_COLS] = {
-    {"device", PQ_BYTE_ARRAY, PQ_LOGICAL_STRING, 0, 0, PQ_REQUIRED, PQ_ENC_DICTIONARY},
-    {"first_seen", PQ_INT64, PQ_LOGICAL_TIMESTAMP_MICROS, 0, 0, PQ_REQUIRED, PQ_ENC_DELTA},
-    {"remote_ip", PQ_BYTE_ARRAY, PQ_LOGICAL_STRING, 0, 0, PQ_REQUIRED, PQ_ENC_DICTIONARY},
-    {"protocol", PQ_INT32, PQ_LOGICAL_INT, 8, 0, PQ_REQUIRED, PQ_ENC_DICTIONARY},
-    {"device_port", PQ_INT32, PQ_LOGICAL_INT, 16, 0, PQ_REQUIRED, PQ_ENC_DICTIONARY},
-    {"remote_port", PQ_INT32, PQ_LOGICAL_INT, 16, 0, PQ_REQUIRED, PQ_ENC_DICTIONARY},
-    {"total_bytes", PQ_INT64, PQ_LOGICAL_NONE, 0, 0, PQ_REQUIRED, PQ_ENC_PLAIN},
-    {"total_packets", PQ_INT64, PQ_LOGICAL_NONE, 0, 0, PQ_REQUIRED, PQ_ENC_PLAIN},
-    {"pkt_offset_us", PQ_INT64, PQ_LOGICAL_NONE, 0, 0, PQ_LIST, PQ_ENC_PLAIN},
-    {"pkt_size", PQ_INT32, PQ_LOGICAL_NONE, 0, 0, PQ_LIST, PQ_ENC_PLAIN},
-    {"pkt_direction", PQ_INT32, PQ_LOGICAL_INT, 8, 1, PQ_LIST, PQ_ENC_PLAIN},
-    {"pkt_payload", PQ_BYTE_ARRAY, PQ_LOGICAL_NONE, 0, 0, PQ_LIST, PQ_ENC_PLAIN},
+    {CF_COL_DEVICE, PQ_BYTE_ARRAY, PQ_LOGICAL_STRING, 0, 0, PQ_REQUIRED, PQ_ENC_DICTIONARY},
+    {CF_COL_FIRST_SEEN, PQ_INT64, PQ_LOGICAL_TIMESTAMP_MICROS, 0, 0, PQ_REQUIRED, PQ_ENC_DELTA},
+    {CF_COL_REMOTE_IP, PQ_BYTE_ARRAY, PQ_LOGICAL_STRING, 0, 0, PQ_REQUIRED, PQ_ENC_DICTIONARY},
+    {CF_COL_PROTOCOL, PQ_INT32, PQ_LOGICAL_INT, 8, 0, PQ_REQUIRED, PQ_ENC_DICTIONARY},
+    {CF_COL_DEVICE_PORT, PQ_INT32, PQ_LOGICAL_INT, 16, 0, PQ_REQUIRED, PQ_ENC_DICTIONARY},
+    {CF_COL_REMOTE_PORT, PQ_INT32, PQ_LOGICAL_INT, 16, 0, PQ_REQUIRED, PQ_ENC_DICTIONARY},
+    {CF_COL_TOTAL_BYTES, PQ_INT64, PQ_LOGICAL_NONE, 0, 0, PQ_REQUIRED, PQ_ENC_PLAIN},
+    {CF_COL_TOTAL_PACKETS, PQ_INT64, PQ_LOGICAL_NONE, 0, 0, PQ_REQUIRED, PQ_ENC_PLAIN},
+    {CF_COL_PKT_OFFSET, PQ_INT64, PQ_LOGICAL_NONE, 0, 0, PQ_LIST, PQ_ENC_PLAIN},
+    {CF_COL_PKT_SIZE, PQ_INT32, PQ_LOGICAL_NONE, 0, 0, PQ_LIST, PQ_ENC_PLAIN},
+    {CF_COL_PKT_DIRECTION, PQ_INT32, PQ_LOGICAL_INT, 8, 1, PQ_LIST, PQ_ENC_PLAIN},
+    {CF_COL_PKT_PAYLOAD, PQ_BYTE_ARRAY, PQ_LOGICAL_NONE, 0, 0, PQ_LIST, PQ_ENC_PLAIN},
 };
 
 struct cf_flowfile {
@@ -252,14 +252,10 @@ static int write_wide(cf_flowfile *f, const cf_record *r, const char *ip)
     return pq_end_row(w);
 }
 
-int cf_flowfile_write(cf_flowfile *f, const cf_record *r, const cf_localnets *local)
+int cf_flowfile_write(cf_flowfile *f, const cf_record *r)
 {
     pq_writer *w = f->w;
-    char ip[64];
-    if (f->cfg.anonymize && (cf_is_local(local, &r->remote_ip) || cf_is_unspecified(&r->remote_ip)))
-        strcpy(ip, r->remote_ip.family == 6 ? "::" : "0.0.0.0");
-    else
-        cf_addr_format(&r->remote_ip, ip);
+    const char *ip = r->remote_ip;
     if (f->wide)
         return write_wide(f, r, ip);
     for (uint32_t k = 0; k < r->n; k++)

@@ -5,8 +5,7 @@
 
 #include <stddef.h>
 #include "customflow.h"
-#include "flow/netaddr.h"
-#include "flow/record.h"
+#include "engine/config.h"
 
 typedef struct cf_flowfile cf_flowfile;
 
@@ -14,7 +13,8 @@ typedef struct cf_flowfile cf_flowfile;
 cf_flowfile *cf_flowfile_open(const char *path, const cf_config *cfg, char *err, size_t errlen);
 /* Adds a key-value pair to the file's metadata. */
 int cf_flowfile_kv(cf_flowfile *f, const char *key, const char *value);
-int cf_flowfile_write(cf_flowfile *f, const cf_record *r, const cf_localnets *local);
+/* One record as a row (remote_ip is written as the record gives it). */
+int cf_flowfile_write(cf_flowfile *f, const cf_record *r);
 int cf_flowfile_close(cf_flowfile *f, char *err, size_t errlen);
 void cf_flowfile_abort(cf_flowfile *f);
 const char *cf_flowfile_error(const cf_flowfile *f);

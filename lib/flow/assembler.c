@@ -350,7 +350,7 @@ static rec *rec_get(cf_assembler *a)
 
 static int emit(cf_assembler *a, variant *v, rec *r)
 {
-    cf_record out;
+    cf_flowrec out;
     memset(&out, 0, sizeof out);
     out.device = r->key.label;
     out.first_seen = r->node.time;
@@ -611,6 +611,25 @@ int cf_assembler_add(cf_assembler *a, const cf_packet *p)
             return a->failed ? a->failed : (a->failed = rc);
     }
     return 0;
+}
+
+int64_t cf_assembler_horizon(const cf_assembler *a)
+{
+    if (!a->have_ts || a->hold < 0)
+        return INT64_MIN;
+    int64_t h = sat_sub(a->max_ts, a->hold);
+    for (int k = 0; k < 2; k++) {
+        const variant *v = &a->v[k];
+        if (!v->on)
+            continue;
+        const cf_heapnode *o = cf_recqueue_top(&v->open);
+        const cf_heapnode *c = cf_recqueue_top(&v->closed);
+        if (o && o->time < h)
+            h = o->time;
+        if (c && c->time < h)
+            h = c->time;
+    }
+    return h;
 }
 
 int cf_assembler_finish(cf_assembler *a)

@@ -14,13 +14,7 @@
  * device -> remote packets (SPEC §2). */
 #include "customflow.h"
 
-/* The public cf_record (customflow.h) is a record as written; this one is
- * the assembler's. Until the public API lands (branch api renames this
- * struct), the name is mapped here, after customflow.h, so that internal
- * code keeps its spelling. */
-#define cf_record cf_flow_record
-
-typedef struct cf_record {
+typedef struct cf_flowrec {
     const char *device; /* label, interned: valid while the assembler lives */
     int64_t first_seen; /* µs */
     cf_addr device_ip;
@@ -36,7 +30,7 @@ typedef struct cf_record {
     uint8_t **payload;  /* [i], each payload_len[k] bytes */
     uint32_t *payload_len;
     uint64_t seq; /* creation order, tie-break for equal first_seen */
-} cf_record;
+} cf_flowrec;
 
 typedef struct cf_assembler_options {
     uint32_t packets;       /* i */
@@ -71,7 +65,7 @@ typedef struct cf_assembler_options {
  * variant (ties by creation order). The record is only valid during the
  * call. Non-zero return stops the assembly (cf_assembler_add then returns
  * that value). */
-typedef int (*cf_record_sink)(void *ctx, int variant, const cf_record *r);
+typedef int (*cf_record_sink)(void *ctx, int variant, const cf_flowrec *r);
 
 typedef struct cf_assembler cf_assembler;
 
@@ -104,6 +98,12 @@ int cf_assembler_add(cf_assembler *a, const cf_packet *p);
 /* Closes every open record (end of capture), emitting them in order. */
 int cf_assembler_finish(cf_assembler *a);
 const cf_assembler_stats *cf_assembler_stats_get(const cf_assembler *a);
+/* The earliest first_seen a record emitted from now on can have (for
+ * closing rotated files): the oldest open or waiting record, or the
+ * clock minus G. Only a clock that steps back by more than G can break it
+ * (such records are counted in out_of_order). INT64_MIN before any packet
+ * or with G < 0. */
+int64_t cf_assembler_horizon(const cf_assembler *a);
 void cf_assembler_free(cf_assembler *a);
 
 #endif

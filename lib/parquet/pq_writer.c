@@ -12,7 +12,7 @@
 #include "parquet/pq_encode.h"
 #include "parquet/pq_stats.h"
 #include "parquet/thrift_compact.h"
-#include "version.h"
+#include "customflow.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -1202,7 +1202,7 @@ pq_writer *pq_open(const char *path, const pq_column_spec *cols, size_t ncols,
     if (!w->opt.page_bytes)
         w->opt.page_bytes = DEFAULT_PAGE_BYTES;
     w->path = strdup(path);
-    w->created_by = strdup(w->opt.created_by ? w->opt.created_by : "customflow " CF_VERSION);
+    w->created_by = strdup(w->opt.created_by ? w->opt.created_by : "customflow " CF_VERSION_STRING);
     w->opt.created_by = NULL;
     w->cols = aligned_alloc(64, ncols * sizeof *w->cols);
     if (w->cols)

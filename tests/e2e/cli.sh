@@ -121,29 +121,50 @@ else
     skip "script(1) missing: progress line not checked"
 fi
 
-# Parameters recorded in the file's metadata.
+# Parameters recorded in the file's metadata; the input's identity is
+# XXH3-128 by default (as `xxhsum -H2` prints it), SHA-256 on request, and
+# absent with --input-hash none / --no-input-hash.
 if [ "$HAVE_READERS" = 1 ]; then
+    meta() { q "SELECT decode(value) FROM parquet_kv_metadata('$1') WHERE decode(key) = '$2'"; }
+    xxh=$(xxhsum -H2 "$TMP/ok.pcap" | cut -d' ' -f1)
     sha=$(sha256sum "$TMP/ok.pcap" | cut -d' ' -f1)
-    got=$(q "SELECT decode(key), decode(value) FROM parquet_kv_metadata('$TMP/s/bidirectional/ok.parquet') WHERE decode(key) IN ('customflow.packets','customflow.payload_bytes','customflow.lifetime_s','customflow.input','customflow.input_sha256','customflow.variant','customflow.size','customflow.anonymize') ORDER BY 1")
-    expect "key-value metadata" "$got" "$(printf '%s\n' "customflow.anonymize	true" "customflow.input	ok.pcap" "customflow.input_sha256	$sha" "customflow.lifetime_s	60.000000" "customflow.packets	10" "customflow.payload_bytes	1000" "customflow.size	wire" "customflow.variant	bidirectional")"
-    # A pipe is hashed as it is read: same digest as the file.
+    size=$(stat -c %s "$TMP/ok.pcap")
+    got=$(q "SELECT decode(key), decode(value) FROM parquet_kv_metadata('$TMP/s/bidirectional/ok.parquet') WHERE decode(key) IN ('customflow.packets','customflow.payload_bytes','customflow.lifetime_s','customflow.input','customflow.input_xxh3_128','customflow.input_bytes','customflow.variant','customflow.size','customflow.anonymize') ORDER BY 1")
+    expect "key-value metadata" "$got" "$(printf '%s\n' "customflow.anonymize	true" "customflow.input	ok.pcap" "customflow.input_bytes	$size" "customflow.input_xxh3_128	$xxh" "customflow.lifetime_s	60.000000" "customflow.packets	10" "customflow.payload_bytes	1000" "customflow.size	wire" "customflow.variant	bidirectional")"
+    expect "no SHA-256 by default" "$(meta "$TMP/s/bidirectional/ok.parquet" customflow.input_sha256)" ""
+    "$CF" -q --input-hash sha256 -o "$TMP/sha" "$TMP/ok.pcap"
+    expect "--input-hash sha256" "$(meta "$TMP/sha/unidirectional/ok.parquet" customflow.input_sha256)" "$sha"
+    expect "--input-hash sha256: no XXH3" "$(meta "$TMP/sha/unidirectional/ok.parquet" customflow.input_xxh3_128)" ""
+    # Compressed and damaged inputs: the digest is of the file as stored,
+    # all of it (XXH3 is computed inline as the mapping is consumed).
+    gzip -c "$TMP/ok.pcap" >"$TMP/gz.pcap.gz"
+    head -c 100 "$TMP/ok.pcap" >"$TMP/cut.pcap"
+    "$CF" -q -o "$TMP/ids" "$TMP/gz.pcap.gz" "$TMP/cut.pcap" 2>/dev/null
+    expect "input_xxh3_128 of a .gz" "$(meta "$TMP/ids/bidirectional/gz.parquet" customflow.input_xxh3_128)" "$(xxhsum -H2 "$TMP/gz.pcap.gz" | cut -d' ' -f1)"
+    expect "input_xxh3_128 of a damaged file" "$(meta "$TMP/ids/bidirectional/cut.parquet" customflow.input_xxh3_128)" "$(xxhsum -H2 "$TMP/cut.pcap" | cut -d' ' -f1)"
+    # A pipe is hashed as it is read: same digest and size as the file.
     mkfifo "$TMP/piped.pcap"
     cat "$TMP/ok.pcap" >"$TMP/piped.pcap" &
     "$CF" -q -o "$TMP/pipe" "$TMP/piped.pcap"
     wait
-    got=$(q "SELECT decode(value) FROM parquet_kv_metadata('$TMP/pipe/unidirectional/piped.parquet') WHERE decode(key) = 'customflow.input_sha256'")
-    expect "input_sha256 of a pipe" "$got" "$sha"
-    # --no-input-hash: same records, the digest left empty (file and pipe).
+    expect "input_xxh3_128 of a pipe" "$(meta "$TMP/pipe/unidirectional/piped.parquet" customflow.input_xxh3_128)" "$xxh"
+    expect "input_bytes of a pipe" "$(meta "$TMP/pipe/unidirectional/piped.parquet" customflow.input_bytes)" "$size"
+    cat "$TMP/ok.pcap" >"$TMP/piped.pcap" &
+    "$CF" -q --input-hash sha256 -o "$TMP/pipesha" "$TMP/piped.pcap"
+    wait
+    expect "input_sha256 of a pipe" "$(meta "$TMP/pipesha/unidirectional/piped.parquet" customflow.input_sha256)" "$sha"
+    # No identity: same records, no digest key.
     "$CF" -q --no-input-hash -o "$TMP/nohash" "$TMP/ok.pcap"
     cat "$TMP/ok.pcap" >"$TMP/piped.pcap" &
-    "$CF" -q --no-input-hash -o "$TMP/nohash" "$TMP/piped.pcap"
+    "$CF" -q --input-hash none -o "$TMP/nohash" "$TMP/piped.pcap"
     wait
     for f in nohash/bidirectional/ok nohash/unidirectional/ok nohash/bidirectional/piped; do
-        got=$(q "SELECT '[' || decode(value) || ']' FROM parquet_kv_metadata('$TMP/$f.parquet') WHERE decode(key) = 'customflow.input_sha256'")
-        expect "--no-input-hash: $f input_sha256 empty" "$got" "[]"
+        got=$(q "SELECT count(*) FROM parquet_kv_metadata('$TMP/$f.parquet') WHERE decode(key) IN ('customflow.input_sha256', 'customflow.input_xxh3_128')")
+        expect "no input hash: $f has no digest" "$got" "0"
     done
-    expect "--no-input-hash: same records" "$(rows "$TMP/nohash/bidirectional/ok.parquet")" \
+    expect "no input hash: same records" "$(rows "$TMP/nohash/bidirectional/ok.parquet")" \
         "$(rows "$TMP/s/bidirectional/ok.parquet")"
+    run_cf 2 "--input-hash: 'md5' is not xxh3, sha256 or none" --input-hash md5 "$TMP/ok.pcap"
 else
     skip "readers missing: metadata not checked"
 fi

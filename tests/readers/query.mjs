@@ -11,6 +11,8 @@ if (sqls.length === 0) {
 }
 const db = await DuckDBInstance.create(':memory:');
 const con = await db.connect();
+// No progress bar: on a loaded machine it would write to the tests' stdout.
+await con.run('SET enable_progress_bar = false');
 let reader;
 try {
   for (const sql of sqls) reader = await con.runAndReadAll(sql);

@@ -31,7 +31,7 @@ static size_t NG, CAPG;
 static int finishing;
 static int stop_after = -1;
 
-static int sink(void *ctx, int variant, const cf_record *r)
+static int sink(void *ctx, int variant, const cf_flowrec *r)
 {
     (void)ctx;
     if (NG == CAPG) {

@@ -79,7 +79,7 @@ static uint32_t mk_udp(uint8_t *b, uint32_t len, uint16_t sport, uint16_t dport,
 static long count_frames(const char *path, const char *filter, int *last, char *err, size_t el)
 {
     err[0] = '\0';
-    cf_capture *c = cf_capture_open(path, filter, err, el);
+    cf_capture *c = cf_capture_open(path, filter, CF_HASH_NONE, err, el);
     if (!c) {
         *last = -2;
         return -1;
@@ -117,7 +117,7 @@ static void write_three(const char *path, syn_format fmt, uint32_t snaplen)
 static void check_three(const char *path, const char *what, uint32_t snaplen, long size)
 {
     char err[512];
-    cf_capture *c = cf_capture_open(path, NULL, err, sizeof err);
+    cf_capture *c = cf_capture_open(path, NULL, CF_HASH_NONE, err, sizeof err);
     CHECK(c != NULL);
     if (!c) {
         fprintf(stderr, "%s: %s\n", what, err);
@@ -184,7 +184,7 @@ static void test_pcapng_two_ifaces(void)
     syn_write_frame(w, 1, 1000000003000, b, 80, 0);
     CHECK_EQ_INT(syn_close(w), 0);
     char err[512];
-    cf_capture *c = cf_capture_open(p, NULL, err, sizeof err);
+    cf_capture *c = cf_capture_open(p, NULL, CF_HASH_NONE, err, sizeof err);
     CHECK(c != NULL);
     if (!c)
         return;
@@ -342,7 +342,7 @@ static void test_pcapng_blocks(void)
     write_file(p, b.d, b.n);
 
     char err[512];
-    cf_capture *c = cf_capture_open(p, NULL, err, sizeof err);
+    cf_capture *c = cf_capture_open(p, NULL, CF_HASH_NONE, err, sizeof err);
     CHECK(c != NULL);
     if (!c) {
         fprintf(stderr, "%s\n", err);
@@ -391,7 +391,7 @@ static void test_pcapng_blocks(void)
     nb_epb(&w, 6, 0, 3, fr, 100, 100);
     p = tpath("warn.pcapng");
     write_file(p, w.d, w.n);
-    c = cf_capture_open(p, "udp port 53", err, sizeof err);
+    c = cf_capture_open(p, "udp port 53", CF_HASH_NONE, err, sizeof err);
     CHECK(c != NULL);
     if (c) {
         CHECK(cf_capture_warning(c) == NULL);
@@ -442,7 +442,7 @@ static void test_pcapng_blocks(void)
     /* Unsupported SHB version */
     d.d[12] = 2;
     write_file(p, d.d, d.n);
-    CHECK(cf_capture_open(p, NULL, err, sizeof err) == NULL);
+    CHECK(cf_capture_open(p, NULL, CF_HASH_NONE, err, sizeof err) == NULL);
     CHECK(strstr(err, "unsupported pcapng version 2.0") != NULL);
 }
 
@@ -486,7 +486,7 @@ static void test_pcap_damage(void)
     memcpy(h, d, 24);
     h[4] = 1, h[6] = 0;
     write_file(q, h, 24);
-    CHECK(cf_capture_open(q, NULL, err, sizeof err) == NULL);
+    CHECK(cf_capture_open(q, NULL, CF_HASH_NONE, err, sizeof err) == NULL);
     snprintf(want, sizeof want, "%s: unsupported pcap version 1.0", q);
     CHECK_EQ_STR(err, want);
     /* header only: no frames, clean end */
@@ -495,21 +495,22 @@ static void test_pcap_damage(void)
     CHECK_EQ_INT(last, 0);
     /* short header */
     write_file(q, d, 12);
-    CHECK(cf_capture_open(q, NULL, err, sizeof err) == NULL);
+    CHECK(cf_capture_open(q, NULL, CF_HASH_NONE, err, sizeof err) == NULL);
     CHECK(strstr(err, "truncated pcap file header (12 of 24 bytes)") != NULL);
     /* empty, junk, snoop */
     write_file(q, d, 0);
-    CHECK(cf_capture_open(q, NULL, err, sizeof err) == NULL);
+    CHECK(cf_capture_open(q, NULL, CF_HASH_NONE, err, sizeof err) == NULL);
     snprintf(want, sizeof want, "%s: empty file", q);
     CHECK_EQ_STR(err, want);
     write_file(q, "hello world\n", 12);
-    CHECK(cf_capture_open(q, NULL, err, sizeof err) == NULL);
+    CHECK(cf_capture_open(q, NULL, CF_HASH_NONE, err, sizeof err) == NULL);
     snprintf(want, sizeof want, "%s: not a pcap or pcapng file (magic 0x68656c6c)", q);
     CHECK_EQ_STR(err, want);
     write_file(q, "snoop\0\0\0\0\0\0\2\0\0\0\4", 16);
-    CHECK(cf_capture_open(q, NULL, err, sizeof err) == NULL);
+    CHECK(cf_capture_open(q, NULL, CF_HASH_NONE, err, sizeof err) == NULL);
     CHECK(strstr(err, "snoop") != NULL);
-    CHECK(cf_capture_open(tpath("does-not-exist.pcap"), NULL, err, sizeof err) == NULL);
+    CHECK(cf_capture_open(tpath("does-not-exist.pcap"), NULL, CF_HASH_NONE, err, sizeof err) ==
+          NULL);
     CHECK(strstr(err, "does-not-exist.pcap: ") != NULL);
     free(d);
 }
@@ -576,7 +577,7 @@ static void test_compressed(void)
     /* zstd holding an empty stream */
     zl = ZSTD_compress(zs, zc, d, 0, 3);
     write_file(z, zs, zl);
-    CHECK(cf_capture_open(z, NULL, err, sizeof err) == NULL);
+    CHECK(cf_capture_open(z, NULL, CF_HASH_NONE, err, sizeof err) == NULL);
     CHECK(strstr(err, "empty") != NULL);
     free(zs);
     free(d);
@@ -590,7 +591,7 @@ static void test_filter(void)
     write_three(p, SYN_PCAP_US, 0);
     char err[512];
     int last;
-    cf_capture *c = cf_capture_open(p, "udp dst port 53", err, sizeof err);
+    cf_capture *c = cf_capture_open(p, "udp dst port 53", CF_HASH_NONE, err, sizeof err);
     CHECK(c != NULL);
     if (c) {
         cf_frame f;
@@ -724,23 +725,23 @@ static void test_real_counts(void)
     CHECK(strstr(err, ": damaged record at byte 304 (caplen 2147483632 > 262144)") != NULL);
     /* 2038 and 2106 timestamps; link type FCS bits masked */
     cf_frame f;
-    cf_capture *c =
-        cf_capture_open(SHARED "/malformed/tcpdump_time_2106_max.pcap", NULL, err, sizeof err);
+    cf_capture *c = cf_capture_open(SHARED "/malformed/tcpdump_time_2106_max.pcap", NULL,
+                                    CF_HASH_NONE, err, sizeof err);
     CHECK(c != NULL);
     if (c) {
         CHECK_EQ_INT(cf_capture_next(c, &f, err, sizeof err), 1);
         CHECK_EQ_INT(f.ts_us, INT64_C(4294967295000000));
         cf_capture_close(c);
     }
-    c = cf_capture_open(SHARED "/malformed/tcpdump_heap-overflow-1_snaplen1.pcap", NULL, err,
-                        sizeof err);
+    c = cf_capture_open(SHARED "/malformed/tcpdump_heap-overflow-1_snaplen1.pcap", NULL,
+                        CF_HASH_NONE, err, sizeof err);
     CHECK(c != NULL);
     if (c) {
         CHECK_EQ_INT(cf_capture_next(c, &f, err, sizeof err), 1);
         CHECK_EQ_INT(f.linktype, 101);
         cf_capture_close(c);
     }
-    c = cf_capture_open(SHARED "/linktypes/nanosec_le.pcap", NULL, err, sizeof err);
+    c = cf_capture_open(SHARED "/linktypes/nanosec_le.pcap", NULL, CF_HASH_NONE, err, sizeof err);
     CHECK(c != NULL);
     if (c) {
         CHECK_EQ_INT(cf_capture_next(c, &f, err, sizeof err), 1);

@@ -1,24 +1,14 @@
 /* cf_reader (customflow.h): records read back equal the records written,
  * in both layouts and both variants, for the sample capture (made by
- * cf-gencap beside this binary) and a real capture from ../shared/pcaps;
- * the wide layout's payload cells give back the bytes the SPEC §6 rule
- * keeps (checked with a small cell count B that cuts payloads); files that
- * are not record files, and damaged ones, give one-line errors.
+ * cf-gencap beside this binary's folder) and a real capture from
+ * ../shared/pcaps; the wide layout's payload cells give back the bytes the
+ * SPEC §6 rule keeps (checked with a small cell count B that cuts
+ * payloads); files that are not record files, and damaged ones, give
+ * one-line errors.
  *
- * The records "written" are taken from the assembler's sink at the moment
- * they are handed to the file writer, deep-copied here. */
+ * The records "written" are the ones a callback sink receives in the same
+ * run as the file sink: public API only. */
 #include "customflow.h"
-/* The public record, named before the internal headers map cf_record to
- * the assembler's own struct (see flow/record.h). */
-typedef cf_record public_record;
-
-#include "capture/capture.h"
-#include "decode/packet.h"
-#include "engine/flowfile.h"
-#include "flow/devices.h"
-#include "flow/netaddr.h"
-#include "flow/record.h"
-#include "parquet/pq_writer.h"
 
 #include <libgen.h>
 #include <stdio.h>
@@ -28,6 +18,7 @@ typedef cf_record public_record;
 #include <unistd.h>
 
 #include "check.h"
+#include "parquet/pq_writer.h" /* a Parquet file that is no record file */
 
 static char dir[256];
 
@@ -47,11 +38,8 @@ typedef struct ref {
 } ref;
 
 typedef struct run {
-    const cf_localnets *local;
-    cf_flowfile *out[2][2]; /* [layout][variant - 1] */
     ref *refs;
     size_t n, cap;
-    int failed;
 } run;
 
 static void *dup_mem(const void *p, size_t n)
@@ -62,25 +50,18 @@ static void *dup_mem(const void *p, size_t n)
     return d;
 }
 
-static int on_record(void *ctx, int variant, const cf_record *r)
+static int on_record(void *ctx, const cf_record *r)
 {
     run *x = ctx;
-    for (int l = 0; l < 2; l++)
-        if (cf_flowfile_write(x->out[l][variant - 1], r, x->local))
-            x->failed = 1;
     if (x->n == x->cap) {
         x->cap = x->cap ? 2 * x->cap : 1024;
         x->refs = realloc(x->refs, x->cap * sizeof *x->refs);
     }
     ref *f = &x->refs[x->n++];
     memset(f, 0, sizeof *f);
-    f->variant = variant;
+    f->variant = r->variant;
     f->device = strdup(r->device);
-    /* As flowfile.c writes it: local remotes anonymised (SPEC §3). */
-    if (cf_is_local(x->local, &r->remote_ip) || cf_is_unspecified(&r->remote_ip))
-        strcpy(f->remote_ip, r->remote_ip.family == 6 ? "::" : "0.0.0.0");
-    else
-        cf_addr_format(&r->remote_ip, f->remote_ip);
+    snprintf(f->remote_ip, sizeof f->remote_ip, "%s", r->remote_ip);
     f->first_seen = r->first_seen;
     f->total_bytes = r->total_bytes;
     f->total_packets = r->total_packets;
@@ -114,14 +95,6 @@ static void free_refs(run *x)
     free(x->refs);
 }
 
-static char *out_path(const char *name, int layout, int variant)
-{
-    static char p[512];
-    snprintf(p, sizeof p, "%s/%s-%s-%s.parquet", dir, name, layout ? "wide" : "nested",
-             variant == CF_VARIANT_BI ? "bi" : "uni");
-    return p;
-}
-
 /* The payload length the wide layout keeps for packet k (SPEC §6), given
  * the cells used so far. */
 static uint32_t wide_len(uint32_t b, uint32_t *pos, uint32_t len)
@@ -151,7 +124,7 @@ static void compare(const char *path, const run *x, int variant, int wide, uint3
         want += x->refs[k].variant == variant;
     CHECK_EQ_INT(cf_reader_rows(rd), want);
     CHECK_EQ_STR(cf_reader_meta(rd, CF_META_LAYOUT), wide ? "wide" : "nested");
-    public_record r;
+    cf_record r;
     size_t k = 0, bad = 0, got = 0;
     int st;
     while ((st = cf_reader_next(rd, &r, err, sizeof err)) == 1) {
@@ -215,69 +188,90 @@ static void compare(const char *path, const run *x, int variant, int wide, uint3
     cf_reader_close(rd);
 }
 
-/* Converts CAPTURE (devices list or NULL) with the assembler, writing four
- * files, then reads each back. */
-static void round_trip(const char *name, const char *capture, const char *devices, uint32_t packets,
-                       uint32_t cells)
+/* Converts CAPTURE (devices list or NULL) into DIR/NAME-LAYOUT with a
+ * file sink and a callback sink in one run, then reads each file back. */
+static void round_trip(const char *name, const char *capture, const char *devices,
+                       const char *packets, const char *cells)
 {
-    char err[512];
-    cf_config cfg;
-    cf_config_init(&cfg);
-    cfg.packets = packets;
-    cfg.payload_cells = cells;
-    cf_localnets local;
-    cf_localnets_init(&local);
-    cf_devices *dev = devices ? cf_devices_load(devices, err, sizeof err, NULL, NULL) : NULL;
-    CHECK(!devices || dev);
-    run x = {.local = &local};
+    char err[512], out[2][512], stem[256];
+    cf_input_stem(capture, stem, sizeof stem);
     for (int l = 0; l < 2; l++) {
-        cfg.layout = l ? CF_LAYOUT_WIDE : CF_LAYOUT_NESTED;
-        for (int v = 0; v < 2; v++) {
-            x.out[l][v] = cf_flowfile_open(out_path(name, l, v + 1), &cfg, err, sizeof err);
-            CHECK(x.out[l][v] != NULL);
-            if (!x.out[l][v])
-                return;
-            cf_flowfile_kv(x.out[l][v], CF_META_VARIANT, v ? "unidirectional" : "bidirectional");
-            cf_flowfile_kv(x.out[l][v], CF_META_LAYOUT, l ? "wide" : "nested");
+        snprintf(out[l], sizeof out[l], "%s/%s-%s", dir, name, l ? "wide" : "nested");
+        cf_config *cfg = cf_config_new();
+        int bad = cf_config_set(cfg, "output", out[l], err, sizeof err) ||
+                  cf_config_set(cfg, "layout", l ? "wide" : "nested", err, sizeof err) ||
+                  cf_config_set(cfg, "packets", packets, err, sizeof err) ||
+                  cf_config_set(cfg, "payload-cells", cells, err, sizeof err) ||
+                  (devices && cf_config_set(cfg, "devices", devices, err, sizeof err));
+        CHECK(!bad);
+        cf_session *s = bad ? NULL : cf_session_new(cfg, NULL, NULL, err, sizeof err);
+        cf_source *src = s ? cf_source_open(s, capture, err, sizeof err) : NULL;
+        cf_sink *sinks[2] = {src ? cf_sink_files(s, stem, err, sizeof err) : NULL, NULL};
+        run x = {0};
+        sinks[1] = sinks[0] ? cf_sink_callback(s, on_record, &x, err, sizeof err) : NULL;
+        CHECK(sinks[1] != NULL);
+        if (!sinks[1])
+            fprintf(stderr, "%s\n", err);
+        cf_report rep;
+        memset(&rep, 0, sizeof rep);
+        int rc = sinks[1] ? cf_run(s, src, sinks, 2, &rep, NULL, NULL, err, sizeof err) : -1;
+        CHECK_EQ_INT(rc, 0);
+        cf_report_free(&rep);
+        cf_sink_free(sinks[0]);
+        cf_sink_free(sinks[1]);
+        cf_source_close(src);
+        cf_session_free(s);
+        cf_config_free(cfg);
+        size_t nbi = 0;
+        for (size_t k = 0; k < x.n; k++)
+            nbi += x.refs[k].variant == CF_VARIANT_BI;
+        printf("%s %s: %zu bidirectional, %zu unidirectional records\n", name,
+               l ? "wide" : "nested", nbi, x.n - nbi);
+        CHECK(nbi > 0 && x.n > nbi);
+        for (int v = 1; v <= 2; v++) {
+            char path[1024];
+            snprintf(path, sizeof path, "%s/%s/%s.parquet", out[l],
+                     v == CF_VARIANT_BI ? "bidirectional" : "unidirectional", stem);
+            compare(path, &x, v, l, (uint32_t)atoi(cells));
         }
+        free_refs(&x);
     }
-    cf_assembler_options ao = {.packets = cfg.packets,
-                               .payload_bytes = cfg.payload_bytes,
-                               .lifetime_us = cfg.lifetime_us,
-                               .size_mode = cfg.size_mode,
-                               .variants = CF_VARIANT_BI | CF_VARIANT_UNI};
-    cf_assembler *as = cf_assembler_new(&ao, dev, &local, on_record, &x);
-    cf_capture *cap = cf_capture_open(capture, NULL, err, sizeof err);
-    CHECK(cap != NULL);
-    if (cap) {
-        cf_frame fr;
-        cf_packet pkt;
-        while (cf_capture_next(cap, &fr, err, sizeof err) == 1)
-            if (cf_decode_frame(fr.linktype, fr.data, fr.cap_len, fr.wire_len, fr.ts_us, &pkt) ==
-                CF_DECODED)
-                cf_assembler_add(as, &pkt);
-        cf_capture_close(cap);
-    }
-    cf_assembler_finish(as);
-    CHECK(!x.failed);
-    for (int l = 0; l < 2; l++)
-        for (int v = 0; v < 2; v++)
-            CHECK_EQ_INT(cf_flowfile_close(x.out[l][v], err, sizeof err), 0);
-    size_t nbi = 0;
-    for (size_t k = 0; k < x.n; k++)
-        nbi += x.refs[k].variant == CF_VARIANT_BI;
-    printf("%s: %zu bidirectional, %zu unidirectional records\n", name, nbi, x.n - nbi);
-    CHECK(nbi > 0 && x.n > nbi);
-    for (int l = 0; l < 2; l++)
-        for (int v = 1; v <= 2; v++)
-            compare(out_path(name, l, v), &x, v, l, cells);
-    cf_assembler_free(as);
-    free_refs(&x);
-    cf_devices_free(dev);
-    cf_localnets_free(&local);
 }
 
 /* ------------------------------------------------------------ bad files */
+
+/* Two UDP frames 5 µs apart from 192.168.1.10 (02:00:00:00:00:01) to
+ * 8.8.8.8:53, with payloads 01 02 03 and 09. */
+typedef struct two_frames {
+    uint8_t buf[64];
+    int sent;
+} two_frames;
+
+static int next_frame(void *ctx, cf_frame *f, char *err, size_t errlen)
+{
+    (void)err, (void)errlen;
+    two_frames *fr = ctx;
+    if (fr->sent == 2)
+        return 0;
+    static const uint8_t head[] = {
+        0x02, 0,    0, 0,  0, 0x02, 0x02, 0, 0,  0,  0, 0x01, 0x08, 0x00, /* Ethernet */
+        0x45, 0,    0, 0,  0, 1,    0,    0, 64, 17, 0, 0,    192,  168,
+        1,    10,   8, 8,  8, 8,             /* IPv4 (length below) */
+        0x30, 0x39, 0, 53, 0, 0,    0,    0, /* UDP 12345 -> 53 (length below) */
+    };
+    static const uint8_t pay[2][3] = {{1, 2, 3}, {9}};
+    uint32_t len = fr->sent ? 1 : 3;
+    memcpy(fr->buf, head, sizeof head);
+    fr->buf[17] = (uint8_t)(20 + 8 + len);
+    fr->buf[39] = (uint8_t)(8 + len);
+    memcpy(fr->buf + sizeof head, pay[fr->sent], len);
+    f->data = fr->buf;
+    f->cap_len = f->wire_len = (uint32_t)sizeof head + len;
+    f->ts_us = 1700000000000000 + 5 * fr->sent;
+    f->linktype = 1;
+    fr->sent++;
+    return 1;
+}
 
 static void write_file(const char *path, const void *p, size_t n)
 {
@@ -310,58 +304,49 @@ static void test_not_record_files(void)
     CHECK(cf_reader_open(path, err, sizeof err) == NULL);
     CHECK(strstr(err, "not a customflow record file") != NULL);
 
-    /* Wide: payload cells that break the -4 bytes -8 pattern. */
-    cf_config cfg;
-    cf_config_init(&cfg);
-    cfg.layout = CF_LAYOUT_WIDE;
-    cfg.packets = 2;
-    cfg.payload_cells = 6;
-    snprintf(path, sizeof path, "%s/cells.parquet", dir);
-    cf_flowfile *f = cf_flowfile_open(path, &cfg, err, sizeof err);
-    CHECK(f != NULL);
-    if (!f)
-        return;
-    int64_t off[2] = {0, 5};
-    int32_t size[2] = {60, 61};
-    int8_t dir8[2] = {1, 0};
-    uint8_t p0[] = {1, 2, 3}, p1[] = {9};
-    uint8_t *pay[2] = {p0, p1};
-    uint32_t plen[2] = {3, 1};
-    cf_record r = {.device = "cam",
-                   .first_seen = 7,
-                   .protocol = 17,
-                   .total_packets = 2,
-                   .n = 2,
-                   .offset_us = off,
-                   .size = size,
-                   .direction = dir8,
-                   .payload = pay,
-                   .payload_len = plen};
-    r.remote_ip.family = 4;
-    cf_localnets local;
-    cf_localnets_init(&local);
-    CHECK_EQ_INT(cf_flowfile_write(f, &r, &local), 0);
-    CHECK_EQ_INT(cf_flowfile_close(f, err, sizeof err), 0);
+    /* Wide, 6 cells, two packets of 3 and 1 payload bytes: -4 1 2 3 -8
+     * leaves one cell, no room for the second packet's payload. */
+    cf_config *cfg = cf_config_new();
+    char out[512];
+    snprintf(out, sizeof out, "%s/cells", dir);
+    int bad = cf_config_set(cfg, "output", out, err, sizeof err) ||
+              cf_config_set(cfg, "layout", "wide", err, sizeof err) ||
+              cf_config_set(cfg, "packets", "2", err, sizeof err) ||
+              cf_config_set(cfg, "payload-cells", "6", err, sizeof err) ||
+              cf_config_set(cfg, "variant", "bidirectional", err, sizeof err);
+    CHECK(!bad);
+    cf_session *s = cf_session_new(cfg, NULL, NULL, err, sizeof err);
+    two_frames fr = {0};
+    cf_source *src = s ? cf_source_new(s, "cells", next_frame, &fr, err, sizeof err) : NULL;
+    cf_sink *sink = src ? cf_sink_files(s, "cells", err, sizeof err) : NULL;
+    cf_report rep;
+    memset(&rep, 0, sizeof rep);
+    CHECK(sink && cf_run(s, src, &sink, 1, &rep, NULL, NULL, err, sizeof err) == 0);
+    cf_report_free(&rep);
+    cf_sink_free(sink);
+    cf_source_close(src);
+    cf_session_free(s);
+    cf_config_free(cfg);
+    snprintf(path, sizeof path, "%s/cells/bidirectional/cells.parquet", dir);
     cf_reader *rd = cf_reader_open(path, err, sizeof err);
     CHECK(rd != NULL);
     if (rd) {
-        public_record pr;
+        cf_record pr;
         CHECK_EQ_INT(cf_reader_next(rd, &pr, err, sizeof err), 1);
-        /* 6 cells: -4 1 2 3 -8, then one cell: no room for the second. */
         CHECK_EQ_INT(pr.n, 2);
-        CHECK_EQ_INT(pr.payload_len[0], 3);
-        CHECK(pr.payload_len[0] == 3 && !memcmp(pr.payload[0], p0, 3));
-        CHECK_EQ_INT(pr.payload_len[1], 0);
-        CHECK_EQ_INT(pr.size[1], 61);
-        CHECK_EQ_INT(pr.direction[0], 1);
-        CHECK_EQ_STR(pr.device, "cam");
+        static const uint8_t p0[] = {1, 2, 3};
+        CHECK(pr.n == 2 && pr.payload_len[0] == 3 && !memcmp(pr.payload[0], p0, 3));
+        CHECK(pr.n == 2 && pr.payload_len[1] == 0);
+        CHECK(pr.n == 2 && pr.size[1] == 14 + 20 + 8 + 1 && pr.offset_us[1] == 5);
+        CHECK(pr.n == 2 && pr.direction[0] == 1);
+        CHECK_EQ_STR(pr.device, "02:00:00:00:00:01");
+        CHECK_EQ_STR(pr.remote_ip, "8.8.8.8");
         CHECK_EQ_INT(cf_reader_next(rd, &pr, err, sizeof err), 0);
         cf_reader_close(rd);
     }
-    cf_localnets_free(&local);
 
     /* A truncated record file: an error naming the file, at open or read. */
-    snprintf(path, sizeof path, "%s/sample-nested-bi.parquet", dir);
+    snprintf(path, sizeof path, "%s/sample-nested/bidirectional/sample.parquet", dir);
     FILE *in = fopen(path, "rb");
     if (in) {
         static uint8_t buf[1 << 20];
@@ -376,7 +361,7 @@ static void test_not_record_files(void)
         rd = cf_reader_open(cut, err, sizeof err);
         int st = 0;
         if (rd) {
-            public_record pr;
+            cf_record pr;
             while ((st = cf_reader_next(rd, &pr, err, sizeof err)) == 1)
                 ;
             cf_reader_close(rd);
@@ -408,12 +393,12 @@ int main(int argc, char **argv)
     int st = system(cmd);
     CHECK_EQ_INT(st, 0);
     if (st == 0) {
-        round_trip("sample", cap, devs, 10, 3000);
-        round_trip("small", cap, devs, 4, 40); /* payloads cut by few cells */
+        round_trip("sample", cap, devs, "10", "3000");
+        round_trip("small", cap, devs, "4", "40"); /* payloads cut by few cells */
     }
     const char *real = "../shared/pcaps/iot/madea/training_2023-5-25_23_15_41.pcapng";
     if (access(real, R_OK) == 0)
-        round_trip("madea", real, NULL, 10, 3000);
+        round_trip("madea", real, NULL, "10", "3000");
     else
         printf("skipped: %s absent\n", real);
     test_not_record_files();

@@ -1,0 +1,249 @@
+/* cf_convert_inputs: what the command line does with a list of inputs.
+ * Everything that can be known to fail is checked before any work (inputs
+ * that do not exist, two inputs writing the same files, an output directory
+ * that cannot be written); then --jobs worker threads take the inputs one
+ * at a time, each converting its input into the configured files. Reports
+ * stay in input order whatever order the jobs end in. */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "engine/session.h"
+
+/* mkdir -p: the output directory and its missing parents. */
+static int mkdir_p(const char *path)
+{
+    char buf[4096];
+    size_t n = strlen(path);
+    if (n == 0 || n >= sizeof buf) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    memcpy(buf, path, n + 1);
+    for (size_t k = 1; k <= n; k++) {
+        if (buf[k] != '/' && buf[k] != 0)
+            continue;
+        char c = buf[k];
+        buf[k] = 0;
+        if (mkdir(buf, 0777) != 0 && errno != EEXIST)
+            return -1;
+        buf[k] = c;
+    }
+    return 0;
+}
+
+static int check_inputs(const char *const *inputs, size_t n, char *err, size_t errlen)
+{
+    char(*stems)[256] = calloc(n ? n : 1, sizeof *stems);
+    if (!stems) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    int rc = 0;
+    for (size_t k = 0; k < n && !rc; k++) {
+        struct stat st;
+        if (strcmp(inputs[k], "-") != 0 && stat(inputs[k], &st) != 0) {
+            snprintf(err, errlen, "%s: %s", inputs[k], strerror(errno));
+            rc = -1;
+        } else if (strcmp(inputs[k], "-") != 0 && S_ISDIR(st.st_mode)) {
+            snprintf(err, errlen, "%s: is a directory, not a capture", inputs[k]);
+            rc = -1;
+        }
+        cf_input_stem(inputs[k], stems[k], sizeof stems[k]);
+        for (size_t m = 0; m < k && !rc; m++)
+            if (!strcmp(stems[k], stems[m])) {
+                snprintf(err, errlen,
+                         "%s and %s would both write %s.parquet: give them different names or "
+                         "convert them separately",
+                         inputs[m], inputs[k], stems[k]);
+                rc = -1;
+            }
+    }
+    free(stems);
+    return rc;
+}
+
+static int check_output(const char *out, char *err, size_t errlen)
+{
+    if (mkdir_p(out) != 0) {
+        snprintf(err, errlen, "%s: cannot create output directory: %s", out, strerror(errno));
+        return -1;
+    }
+    struct stat st;
+    if (stat(out, &st) != 0 || !S_ISDIR(st.st_mode) || access(out, W_OK | X_OK) != 0) {
+        snprintf(err, errlen, "%s: output directory is not writable", out);
+        return -1;
+    }
+    return 0;
+}
+
+/* Progress over the whole run: finished inputs plus each job's current one. */
+typedef struct batch_progress {
+    pthread_mutex_t lock;
+    cf_progress_fn fn;
+    void *ctx;
+    uint32_t jobs;
+    cf_progress done;  /* inputs finished */
+    cf_progress *each; /* [jobs]: the current input of each job */
+} batch_progress;
+
+typedef struct job_progress {
+    batch_progress *bp;
+    uint32_t job;
+} job_progress;
+
+static void report_progress(batch_progress *bp, double seconds)
+{
+    cf_progress p = bp->done;
+    for (uint32_t k = 0; k < bp->jobs; k++) {
+        p.bytes += bp->each[k].bytes;
+        p.frames += bp->each[k].frames;
+        p.records += bp->each[k].records;
+    }
+    p.seconds = seconds;
+    bp->fn(bp->ctx, &p);
+}
+
+static void on_job_progress(void *ctx, const cf_progress *p)
+{
+    job_progress *jp = ctx;
+    batch_progress *bp = jp->bp;
+    pthread_mutex_lock(&bp->lock);
+    bp->each[jp->job] = *p;
+    report_progress(bp, p->seconds);
+    pthread_mutex_unlock(&bp->lock);
+}
+
+typedef struct batch {
+    cf_session *s;
+    const char *const *inputs;
+    size_t n, next;
+    cf_report *reps;
+    batch_progress *progress; /* NULL: none */
+    pthread_mutex_t lock;
+    uint32_t next_job; /* worker numbers, for the progress slots */
+    struct timespec start;
+} batch;
+
+/* One input into its files; the report says how it went. */
+static void convert_one(cf_session *s, const char *input, cf_report *rep, cf_progress_fn progress,
+                        void *progress_ctx)
+{
+    char err[1024] = "";
+    cf_source *src = cf_source_open(s, input, err, sizeof err);
+    cf_sink *sink = src ? cf_sink_files(s, NULL, err, sizeof err) : NULL;
+    if (!sink) {
+        memset(rep, 0, sizeof *rep);
+        snprintf(rep->input, sizeof rep->input, "%s", input);
+        cf_input_stem(input, rep->stem, sizeof rep->stem);
+        rep->status = CF_STATUS_FAILED;
+        snprintf(rep->message, sizeof rep->message, "%s", err);
+    } else {
+        cf_run(s, src, &sink, 1, rep, progress, progress_ctx, err, sizeof err);
+    }
+    cf_sink_free(sink);
+    cf_source_close(src);
+}
+
+static void *batch_worker(void *arg)
+{
+    batch *b = arg;
+    pthread_mutex_lock(&b->lock);
+    job_progress jp = {b->progress, b->next_job++};
+    pthread_mutex_unlock(&b->lock);
+    for (;;) {
+        pthread_mutex_lock(&b->lock);
+        size_t k = cf_session_stopping(b->s) ? b->n : b->next++;
+        pthread_mutex_unlock(&b->lock);
+        if (k >= b->n)
+            return NULL;
+        convert_one(b->s, b->inputs[k], &b->reps[k], b->progress ? on_job_progress : NULL, &jp);
+        if (b->progress) {
+            batch_progress *bp = b->progress;
+            pthread_mutex_lock(&bp->lock);
+            bp->done.inputs_done++;
+            bp->done.bytes += b->reps[k].bytes;
+            bp->done.frames += b->reps[k].frames;
+            bp->done.records += b->reps[k].records_bi + b->reps[k].records_uni;
+            memset(&bp->each[jp.job], 0, sizeof bp->each[jp.job]);
+            struct timespec t;
+            clock_gettime(CLOCK_MONOTONIC, &t);
+            report_progress(bp, (double)(t.tv_sec - b->start.tv_sec) +
+                                    (double)(t.tv_nsec - b->start.tv_nsec) / 1e9);
+            pthread_mutex_unlock(&bp->lock);
+        }
+    }
+}
+
+int cf_convert_inputs(cf_session *s, const char *const *inputs, size_t n, cf_report **reps,
+                      size_t *n_reps, cf_progress_fn progress, void *progress_ctx, char *err,
+                      size_t errlen)
+{
+    *reps = NULL;
+    *n_reps = 0;
+    if (n == 0) {
+        snprintf(err, errlen, "no capture given");
+        return -1;
+    }
+    if (check_inputs(inputs, n, err, errlen) != 0 ||
+        check_output(cf_session_output(s), err, errlen) != 0)
+        return -1;
+    uint32_t jobs = s->cfg->jobs ? s->cfg->jobs : (uint32_t)cf_cores();
+    if (jobs > n)
+        jobs = (uint32_t)n;
+    /* Each conversion may use the cores the jobs leave. */
+    int per_job = cf_cores() / (int)jobs;
+    atomic_store(&s->run_threads, s->cfg->threads ? (int)s->cfg->threads
+                                  : per_job > 1   ? per_job
+                                                  : 1);
+    batch b = {.s = s, .inputs = inputs, .n = n, .reps = calloc(n, sizeof *b.reps)};
+    batch_progress bp = {.fn = progress, .ctx = progress_ctx, .jobs = jobs};
+    bp.done.inputs = (uint32_t)n;
+    bp.each = calloc(jobs, sizeof *bp.each);
+    if (!b.reps || !bp.each) {
+        free(b.reps);
+        free(bp.each);
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    pthread_mutex_init(&bp.lock, NULL);
+    pthread_mutex_init(&b.lock, NULL);
+    clock_gettime(CLOCK_MONOTONIC, &b.start);
+    b.progress = progress ? &bp : NULL;
+    pthread_t *threads = calloc(jobs, sizeof *threads);
+    uint32_t started = 0;
+    for (; threads && started + 1 < jobs; started++)
+        if (pthread_create(&threads[started], NULL, batch_worker, &b) != 0)
+            break;
+    batch_worker(&b); /* this thread works too */
+    for (uint32_t k = 0; k < started; k++)
+        pthread_join(threads[k], NULL);
+    free(threads);
+    pthread_mutex_destroy(&b.lock);
+    pthread_mutex_destroy(&bp.lock);
+    free(bp.each);
+    /* Inputs never started (a stop request) are reported as failed. */
+    int status = 0;
+    for (size_t k = 0; k < n; k++) {
+        cf_report *r = &b.reps[k];
+        if (k >= b.next) {
+            snprintf(r->input, sizeof r->input, "%s", inputs[k]);
+            cf_input_stem(inputs[k], r->stem, sizeof r->stem);
+            r->status = CF_STATUS_FAILED;
+            snprintf(r->message, sizeof r->message, "%s: not converted (interrupted)", inputs[k]);
+        }
+        if (r->status == CF_STATUS_DAMAGED || r->status == CF_STATUS_FAILED)
+            status = 1;
+    }
+    /* Listed devices that no packet of the whole run matched. */
+    if (b.next > 0)
+        cf_devices_warn_unseen(s->devices, s->warn, s->warn_ctx);
+    *reps = b.reps;
+    *n_reps = n;
+    return status;
+}

@@ -1,0 +1,41 @@
+/* The configuration behind cf_config (customflow.h): every option's value,
+ * read directly by the engine. Set only through cf_config_set, which checks
+ * each value as the command line does. */
+#ifndef CF_ENGINE_CONFIG_H
+#define CF_ENGINE_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "customflow.h"
+
+struct cf_config {
+    /* records (SPEC §2) */
+    uint32_t packets;       /* i */
+    uint32_t payload_bytes; /* j */
+    int64_t lifetime_us;    /* L */
+    int variants;           /* CF_VARIANT_BI | CF_VARIANT_UNI */
+    cf_size_mode size_mode;
+    int anonymize;
+    char *devices_path; /* NULL: no list */
+    char **local;       /* extra local prefixes, CIDR text */
+    size_t n_local;
+    char *filter; /* BPF expression or NULL */
+    /* bounds */
+    uint64_t max_flows; /* open records per variant (0: none) */
+    /* output */
+    char *output; /* directory, "-" for standard output */
+    cf_format format;
+    cf_layout layout;
+    uint32_t payload_cells; /* wide layout: B */
+    cf_codec codec;
+    cf_input_hash input_hash;
+    /* running */
+    uint32_t jobs;    /* captures at once (0: one per core) */
+    uint32_t threads; /* threads of one conversion (0: the cores --jobs leaves) */
+};
+
+/* Defaults of a new configuration. */
+void cf_config_defaults(cf_config *c);
+
+#endif

@@ -1,0 +1,404 @@
+/* cf_run: one source through decode and the flow table into records, and
+ * each final record to every sink; the counters of the report and the
+ * metadata of every file. Nothing here knows where frames come from or
+ * where records go. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "decode/packet.h"
+#include "engine/decode_stage.h"
+#include "engine/meta.h"
+#include "engine/session.h"
+#include "engine/sink.h"
+#include "engine/source.h"
+#include "flow/record.h"
+#include "util/digest.h"
+
+/* Record counts per device label. Labels are interned by the assembler, so
+ * the label pointer is the key. */
+typedef struct label_count {
+    const char *label;
+    uint64_t bi, uni;
+} label_count;
+
+typedef struct label_counts {
+    label_count *slots;
+    size_t cap, used;
+} label_counts;
+
+static size_t label_slot(const label_count *slots, size_t cap, const char *label)
+{
+    size_t h = ((uintptr_t)label >> 4) * 0x9E3779B97F4A7C15ull & (cap - 1);
+    while (slots[h].label && slots[h].label != label)
+        h = (h + 1) & (cap - 1);
+    return h;
+}
+
+static label_count *label_counts_get(label_counts *m, const char *label)
+{
+    if ((m->used + 1) * 2 > m->cap) {
+        size_t ncap = m->cap ? m->cap * 2 : 64;
+        label_count *ns = calloc(ncap, sizeof *ns);
+        if (!ns)
+            return NULL;
+        for (size_t k = 0; k < m->cap; k++)
+            if (m->slots[k].label)
+                ns[label_slot(ns, ncap, m->slots[k].label)] = m->slots[k];
+        free(m->slots);
+        m->slots = ns;
+        m->cap = ncap;
+    }
+    label_count *lc = &m->slots[label_slot(m->slots, m->cap, label)];
+    if (!lc->label) {
+        lc->label = label;
+        m->used++;
+    }
+    return lc;
+}
+
+static int cmp_device_count(const void *a, const void *b)
+{
+    return strcmp(((const cf_device_count *)a)->label, ((const cf_device_count *)b)->label);
+}
+
+typedef struct run {
+    cf_session *s;
+    cf_source *src;
+    cf_sink *const *sinks;
+    size_t n_sinks;
+    cf_report *rep;
+    cf_assembler *as;
+    label_counts counts;
+    int finished; /* the source was read to its end: identity and counts final */
+    char err[1024];
+} run;
+
+/* Internal record -> the public one, remote address anonymised as written
+ * (SPEC §3), then to every sink. */
+static int on_record(void *ctx, int variant, const cf_flowrec *r)
+{
+    run *ru = ctx;
+    const cf_config *cfg = ru->s->cfg;
+    char ip[64];
+    if (cfg->anonymize &&
+        (cf_is_local(&ru->s->local, &r->remote_ip) || cf_is_unspecified(&r->remote_ip)))
+        strcpy(ip, r->remote_ip.family == 6 ? "::" : "0.0.0.0");
+    else
+        cf_addr_format(&r->remote_ip, ip);
+    cf_record out = {
+        .variant = variant,
+        .device = r->device,
+        .first_seen = r->first_seen,
+        .remote_ip = ip,
+        .protocol = r->protocol,
+        .device_port = r->device_port,
+        .remote_port = r->remote_port,
+        .total_bytes = r->total_bytes,
+        .total_packets = r->total_packets,
+        .n = r->n,
+        .offset_us = r->offset_us,
+        .size = r->size,
+        .direction = r->direction,
+        .payload = (const uint8_t *const *)r->payload,
+        .payload_len = r->payload_len,
+    };
+    for (size_t k = 0; k < ru->n_sinks; k++) {
+        cf_sink *sk = ru->sinks[k];
+        if (sk->ops->record(sk, &out, ru->err, sizeof ru->err) != 0)
+            return 1;
+    }
+    label_count *lc = label_counts_get(&ru->counts, r->device);
+    if (!lc) {
+        snprintf(ru->err, sizeof ru->err, "%.900s: out of memory", ru->src->name);
+        return 1;
+    }
+    if (variant == CF_VARIANT_BI)
+        lc->bi++;
+    else
+        lc->uni++;
+    return 0;
+}
+
+/* "SIZE:COUNT,..." of the non-zero slots of a payload-size histogram, in
+ * ascending size (the summary command reads it back). */
+static char *hist_text(const uint64_t *hist)
+{
+    size_t cap = 4096, len = 0;
+    char *out = malloc(cap);
+    if (!out)
+        return NULL;
+    out[0] = 0;
+    for (uint32_t k = 0; k <= CF_PAYLOAD_HIST_MAX; k++) {
+        if (!hist[k])
+            continue;
+        if (cap - len < 48) {
+            char *n = realloc(out, cap * 2);
+            if (!n) {
+                free(out);
+                return NULL;
+            }
+            out = n;
+            cap *= 2;
+        }
+        len += (size_t)snprintf(out + len, cap - len, "%s%" PRIu32 ":%" PRIu64, len ? "," : "", k,
+                                hist[k]);
+    }
+    return out;
+}
+
+/* The metadata of one file (sink.h's cf_meta_fn). Parameters, input and
+ * live counters always; the counts and the input's identity once the
+ * source has been read to its end. */
+static int file_meta(void *ctx, int variant, int64_t start_us, int64_t end_us, cf_meta *m)
+{
+    run *ru = ctx;
+    const cf_config *cfg = ru->s->cfg;
+    const cf_report *rep = ru->rep;
+    int bad = 0;
+    char v[64];
+    bad |= cf_meta_set(m, CF_META_VERSION, CF_VERSION_STRING);
+    bad |= cf_meta_set(m, CF_META_VARIANT,
+                       variant == CF_VARIANT_BI ? "bidirectional" : "unidirectional");
+    bad |= cf_meta_set(m, CF_META_PACKETS, cf_config_get(cfg, "packets", v, sizeof v));
+    bad |= cf_meta_set(m, CF_META_PAYLOAD_BYTES, cf_config_get(cfg, "payload-bytes", v, sizeof v));
+    bad |= cf_meta_set(m, CF_META_LIFETIME, cf_config_get(cfg, "lifetime", v, sizeof v));
+    bad |= cf_meta_set(m, CF_META_SIZE, cf_enum_name("size", cfg->size_mode));
+    bad |= cf_meta_set(m, CF_META_ANONYMIZE, cfg->anonymize ? "true" : "false");
+    bad |= cf_meta_set(m, CF_META_LAYOUT, cf_enum_name("layout", cfg->layout));
+    bad |= cf_meta_set(m, CF_META_FILTER, cfg->filter ? cfg->filter : "");
+    const char *base = strrchr(ru->src->name, '/');
+    bad |= cf_meta_set(m, CF_META_INPUT, base ? base + 1 : ru->src->name);
+    if (rep->live) {
+        bad |= cf_meta_set(m, CF_META_INTERFACE, rep->input);
+        bad |= cf_meta_setf(m, CF_META_CAPTURE_START, "%" PRId64, rep->capture_start_us);
+        bad |= cf_meta_setf(m, CF_META_CAPTURE_END, "%" PRId64, rep->capture_end_us);
+        bad |= cf_meta_setf(m, CF_META_KERNEL_RECEIVED, "%" PRIu64, rep->kernel_received);
+        bad |= cf_meta_setf(m, CF_META_KERNEL_DROPPED, "%" PRIu64, rep->kernel_dropped);
+        bad |= cf_meta_setf(m, CF_META_IFACE_DROPPED, "%" PRIu64, rep->iface_dropped);
+    }
+    if (!ru->finished)
+        return bad ? -1 : 0;
+    const cf_assembler_stats *st = cf_assembler_stats_get(ru->as);
+    const cf_variant_stats *vs = variant == CF_VARIANT_BI ? &st->bi : &st->uni;
+    bad |= cf_meta_setf(m, CF_META_EARLY_CLOSED, "%" PRIu64, vs->early_closed);
+    bad |= cf_meta_setf(m, CF_META_OUT_OF_ORDER, "%" PRIu64, vs->out_of_order);
+    const char *key = cf_digest_meta_key(cfg->input_hash);
+    if (key && !rep->live) {
+        bad |= cf_meta_set(m, key, rep->input_digest);
+        bad |= cf_meta_setf(m, CF_META_INPUT_BYTES, "%" PRIu64, rep->input_bytes);
+    }
+    /* The histogram covers the whole run: written to files that hold the
+     * whole run only (a rotated file would need its own). */
+    if (start_us == INT64_MIN && end_us == INT64_MAX) {
+        char *hist = hist_text(vs->payload_hist);
+        if (!hist)
+            return -1;
+        bad |= cf_meta_set(m, CF_META_PAYLOAD_HIST, hist);
+        free(hist);
+    }
+    bad |=
+        cf_meta_set(m, CF_META_INPUT_DAMAGED, rep->status == CF_STATUS_DAMAGED ? rep->message : "");
+    return bad ? -1 : 0;
+}
+
+static double seconds_since(const struct timespec *t0)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+static void abort_sinks(run *ru)
+{
+    for (size_t k = 0; k < ru->n_sinks; k++)
+        ru->sinks[k]->ops->abort(ru->sinks[k]);
+}
+
+static int advance_sinks(run *ru)
+{
+    int64_t h = cf_assembler_horizon(ru->as);
+    for (size_t k = 0; k < ru->n_sinks; k++) {
+        cf_sink *sk = ru->sinks[k];
+        if (sk->ops->advance && sk->ops->advance(sk, h, ru->err, sizeof ru->err) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* The per-device table of the report, sorted by label. */
+static int fill_devices(run *ru)
+{
+    cf_report *rep = ru->rep;
+    rep->devices = calloc(ru->counts.used ? ru->counts.used : 1, sizeof *rep->devices);
+    if (!rep->devices)
+        return -1;
+    for (size_t k = 0; k < ru->counts.cap; k++) {
+        const label_count *lc = &ru->counts.slots[k];
+        if (!lc->label)
+            continue;
+        cf_device_count *d = &rep->devices[rep->n_devices++];
+        if (!(d->label = strdup(lc->label)))
+            return -1;
+        d->bi = lc->bi;
+        d->uni = lc->uni;
+    }
+    qsort(rep->devices, rep->n_devices, sizeof *rep->devices, cmp_device_count);
+    return 0;
+}
+
+int cf_run(cf_session *s, cf_source *src, cf_sink *const *sinks, size_t n_sinks, cf_report *rep,
+           cf_progress_fn progress, void *progress_ctx, char *err, size_t errlen)
+{
+    const cf_config *cfg = s->cfg;
+    memset(rep, 0, sizeof *rep);
+    if (errlen)
+        err[0] = 0;
+    snprintf(rep->input, sizeof rep->input, "%s", src->name);
+    snprintf(rep->stem, sizeof rep->stem, "%s", src->stem);
+    rep->live = src->live;
+    run ru = {.s = s, .src = src, .sinks = sinks, .n_sinks = n_sinks, .rep = rep};
+    int rc = -1;
+    cf_decode_stage *decoder = NULL;
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+
+    cf_assembler_options ao = {
+        .packets = cfg->packets,
+        .payload_bytes = cfg->payload_bytes,
+        .lifetime_us = cfg->lifetime_us,
+        .size_mode = cfg->size_mode,
+        .variants = cfg->variants,
+        .max_flows = cfg->max_flows,
+    };
+    ru.as = cf_assembler_new(&ao, s->devices, &s->local, on_record, &ru);
+    if (!ru.as) {
+        snprintf(err, errlen, "%s: out of memory", src->name);
+        goto done;
+    }
+    for (size_t k = 0; k < n_sinks; k++)
+        if (sinks[k]->ops->begin(sinks[k], src->name, src->stem, file_meta, &ru, err, errlen) != 0)
+            goto failed;
+
+    /* With a second thread, reading and decoding run beside assembly. */
+    decoder = cf_decode_stage_new(src, cf_session_threads(s) >= 2, cfg->payload_bytes);
+    if (!decoder) {
+        snprintf(err, errlen, "%s: out of memory", src->name);
+        goto done_abort;
+    }
+    cf_packet pkt;
+    cf_skip_reason why;
+    int st;
+    int64_t now_us = 0;
+    int interrupted = 0;
+    while ((st = cf_decode_stage_next(decoder, &why, &pkt, &now_us, rep->message,
+                                      sizeof rep->message)) > 0) {
+        if (st == CF_SRC_FRAME) {
+            rep->frames++;
+            if (why != CF_DECODED) {
+                if ((unsigned)why < sizeof rep->skipped / sizeof rep->skipped[0])
+                    rep->skipped[why]++;
+            } else {
+                rep->packets_decoded++;
+                if (cf_assembler_add(ru.as, &pkt) != 0)
+                    goto failed;
+            }
+            if ((rep->frames & 0xfff) != 0)
+                continue;
+        }
+        if (advance_sinks(&ru) != 0)
+            goto failed;
+        if ((rep->frames & 0xffff) == 0 || st == CF_SRC_TICK) {
+            if (cf_session_stopping(s) && !src->live) {
+                interrupted = 1;
+                break;
+            }
+            if (progress) {
+                cf_progress p = {.bytes = cf_decode_stage_offset(decoder),
+                                 .frames = rep->frames,
+                                 .records = cf_assembler_stats_get(ru.as)->bi.records +
+                                            cf_assembler_stats_get(ru.as)->uni.records,
+                                 .inputs = 1,
+                                 .seconds = seconds_since(&t0),
+                                 .live = src->live};
+                if (src->live && src->ops->live_stats) {
+                    src->ops->live_stats(src, rep);
+                    p.kernel_received = rep->kernel_received;
+                    p.kernel_dropped = rep->kernel_dropped;
+                    p.iface_dropped = rep->iface_dropped;
+                }
+                progress(progress_ctx, &p);
+            }
+        }
+    }
+    /* The reading thread is done with the source before it is asked for
+     * its identity and statistics. */
+    cf_decode_stage_free(decoder);
+    decoder = NULL;
+    if (interrupted || (cf_session_stopping(s) && !src->live)) {
+        snprintf(err, errlen, "%s: interrupted", src->name);
+        goto done_abort;
+    }
+    if (st < 0) {
+        rep->status = CF_STATUS_DAMAGED;
+    } else {
+        rep->message[0] = 0;
+    }
+    if (cf_assembler_finish(ru.as) != 0)
+        goto failed;
+    if (src->ops->identity &&
+        src->ops->identity(src, rep->input_digest, &rep->input_bytes, err, errlen) != 0)
+        goto done_abort;
+    if (src->live && src->ops->live_stats)
+        src->ops->live_stats(src, rep);
+    rep->bytes = src->ops->offset(src);
+    const cf_assembler_stats *ast = cf_assembler_stats_get(ru.as);
+    rep->packets_attributed = ast->packets_attributed;
+    rep->packets_no_device = ast->packets_no_device;
+    rep->records_bi = ast->bi.records;
+    rep->records_uni = ast->uni.records;
+    rep->early_closed = ast->bi.early_closed + ast->uni.early_closed;
+    rep->out_of_order = ast->bi.out_of_order + ast->uni.out_of_order;
+    ru.finished = 1;
+    /* Every sink finishes before success is declared; a failed one
+     * removes its own files, and the others' are removed too so the
+     * outputs of one input stay whole. */
+    for (size_t k = 0; k < n_sinks; k++) {
+        if (sinks[k]->ops->finish(sinks[k], err, errlen) != 0) {
+            for (size_t m = 0; m < n_sinks; m++)
+                if (m != k)
+                    sinks[m]->ops->abort(sinks[m]);
+            goto done;
+        }
+    }
+    if (fill_devices(&ru) != 0) {
+        snprintf(err, errlen, "%s: out of memory", src->name);
+        goto done;
+    }
+    rc = rep->status == CF_STATUS_DAMAGED ? 1 : 0;
+    /* A capture where no packet went into a record: almost always a device
+     * list for another network, or devices outside the local ranges. */
+    if (rep->packets_decoded && !rep->packets_attributed)
+        cf_session_warn(s, "%s: no packet was attributed to a device (%" PRIu64 " IP packets)%s",
+                        src->name, rep->packets_decoded,
+                        s->devices ? ": is the device list for this capture?"
+                                   : ": no endpoint is a local address (--local adds ranges)");
+    goto done;
+
+failed:
+    if (!*err)
+        snprintf(err, errlen, "%s", ru.err[0] ? ru.err : "writing records failed");
+done_abort:
+    abort_sinks(&ru);
+done:
+    if (rc < 0) {
+        rep->status = CF_STATUS_FAILED;
+        snprintf(rep->message, sizeof rep->message, "%s", err);
+    }
+    cf_decode_stage_free(decoder);
+    cf_assembler_free(ru.as);
+    free(ru.counts.slots);
+    return rc;
+}
