@@ -265,6 +265,11 @@ int main(int argc, char **argv)
             continue;
         if (r->status == CF_STATUS_FAILED || r->status == CF_STATUS_DAMAGED)
             fprintf(stderr, "customflow: %s\n", r->message);
+        if (r->status == CF_STATUS_SKIPPED) {
+            if (!quiet)
+                fprintf(stderr, "%s\n", r->message);
+            continue;
+        }
         if (r->status != CF_STATUS_FAILED && !quiet)
             print_report(r, variants);
     }

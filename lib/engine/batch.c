@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "engine/inputs.h"
 #include "engine/session.h"
 
 /* mkdir -p: the output directory and its missing parents. */
@@ -135,6 +136,15 @@ static void convert_one(cf_session *s, const char *input, cf_report *rep, cf_pro
                         void *progress_ctx)
 {
     char err[1024] = "";
+    if (s->cfg->skip_existing && cf_outputs_current(s, input, err, sizeof err)) {
+        memset(rep, 0, sizeof *rep);
+        snprintf(rep->input, sizeof rep->input, "%s", input);
+        cf_input_stem(input, rep->stem, sizeof rep->stem);
+        rep->status = CF_STATUS_SKIPPED;
+        snprintf(rep->message, sizeof rep->message, "%s", err);
+        return;
+    }
+    err[0] = 0;
     cf_source *src = cf_source_open(s, input, err, sizeof err);
     cf_sink *sink = src ? cf_sink_files(s, NULL, err, sizeof err) : NULL;
     if (!sink) {
@@ -180,16 +190,35 @@ static void *batch_worker(void *arg)
     }
 }
 
-int cf_convert_inputs(cf_session *s, const char *const *inputs, size_t n, cf_report **reps,
+static int convert_list(cf_session *s, const char *const *inputs, size_t n, cf_report **reps,
+                        size_t *n_reps, cf_progress_fn progress, void *progress_ctx, char *err,
+                        size_t errlen);
+
+int cf_convert_inputs(cf_session *s, const char *const *given, size_t n_given, cf_report **reps,
                       size_t *n_reps, cf_progress_fn progress, void *progress_ctx, char *err,
                       size_t errlen)
 {
     *reps = NULL;
     *n_reps = 0;
-    if (n == 0) {
+    if (n_given == 0) {
         snprintf(err, errlen, "no capture given");
         return -1;
     }
+    /* Directories become the captures under them. */
+    char **inputs;
+    size_t n;
+    if (cf_inputs_expand(s, given, n_given, &inputs, &n, err, errlen) != 0)
+        return -1;
+    int rc = convert_list(s, (const char *const *)inputs, n, reps, n_reps, progress, progress_ctx,
+                          err, errlen);
+    cf_inputs_free(inputs, n);
+    return rc;
+}
+
+static int convert_list(cf_session *s, const char *const *inputs, size_t n, cf_report **reps,
+                        size_t *n_reps, cf_progress_fn progress, void *progress_ctx, char *err,
+                        size_t errlen)
+{
     if (check_inputs(inputs, n, err, errlen) != 0 ||
         check_output(cf_session_output(s), err, errlen) != 0)
         return -1;
@@ -240,8 +269,12 @@ int cf_convert_inputs(cf_session *s, const char *const *inputs, size_t n, cf_rep
         if (r->status == CF_STATUS_DAMAGED || r->status == CF_STATUS_FAILED)
             status = 1;
     }
-    /* Listed devices that no packet of the whole run matched. */
-    if (b.next > 0)
+    /* Listed devices that no packet of the whole run matched (when
+     * something was converted: not when every input was skipped). */
+    int converted = 0;
+    for (size_t k = 0; k < n && k < b.next; k++)
+        converted |= b.reps[k].status == CF_STATUS_DONE || b.reps[k].status == CF_STATUS_DAMAGED;
+    if (converted)
         cf_devices_warn_unseen(s->devices, s->warn, s->warn_ctx);
     *reps = b.reps;
     *n_reps = n;

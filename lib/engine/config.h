@@ -30,6 +30,8 @@ struct cf_config {
     uint32_t payload_cells; /* wide layout: B */
     cf_codec codec;
     cf_input_hash input_hash;
+    /* inputs */
+    int skip_existing; /* an input whose files hold the same input and options is skipped */
     /* running */
     uint32_t jobs;    /* captures at once (0: one per core) */
     uint32_t threads; /* threads of one conversion (0: the cores --jobs leaves) */

@@ -158,17 +158,10 @@ static int file_meta(void *ctx, int variant, int64_t start_us, int64_t end_us, c
     const cf_config *cfg = ru->s->cfg;
     const cf_report *rep = ru->rep;
     int bad = 0;
-    char v[64];
     bad |= cf_meta_set(m, CF_META_VERSION, CF_VERSION_STRING);
     bad |= cf_meta_set(m, CF_META_VARIANT,
                        variant == CF_VARIANT_BI ? "bidirectional" : "unidirectional");
-    bad |= cf_meta_set(m, CF_META_PACKETS, cf_config_get(cfg, "packets", v, sizeof v));
-    bad |= cf_meta_set(m, CF_META_PAYLOAD_BYTES, cf_config_get(cfg, "payload-bytes", v, sizeof v));
-    bad |= cf_meta_set(m, CF_META_LIFETIME, cf_config_get(cfg, "lifetime", v, sizeof v));
-    bad |= cf_meta_set(m, CF_META_SIZE, cf_enum_name("size", cfg->size_mode));
-    bad |= cf_meta_set(m, CF_META_ANONYMIZE, cfg->anonymize ? "true" : "false");
-    bad |= cf_meta_set(m, CF_META_LAYOUT, cf_enum_name("layout", cfg->layout));
-    bad |= cf_meta_set(m, CF_META_FILTER, cfg->filter ? cfg->filter : "");
+    bad |= cf_meta_options(m, cfg);
     const char *base = strrchr(ru->src->name, '/');
     bad |= cf_meta_set(m, CF_META_INPUT, base ? base + 1 : ru->src->name);
     if (rep->live) {
