@@ -194,6 +194,46 @@ static int convert_list(cf_session *s, const char *const *inputs, size_t n, cf_r
                         size_t *n_reps, cf_progress_fn progress, void *progress_ctx, char *err,
                         size_t errlen);
 
+/* --merge: every input one capture, one report. */
+static int convert_merged(cf_session *s, const char *const *inputs, size_t n, cf_report **reps,
+                          size_t *n_reps, cf_progress_fn progress, void *progress_ctx, char *err,
+                          size_t errlen)
+{
+    for (size_t k = 0; k < n; k++) {
+        struct stat st;
+        if (strcmp(inputs[k], "-") != 0 && stat(inputs[k], &st) != 0) {
+            snprintf(err, errlen, "%s: %s", inputs[k], strerror(errno));
+            return -1;
+        }
+    }
+    if (check_output(cf_session_output(s), err, errlen) != 0)
+        return -1;
+    cf_report *rep = calloc(1, sizeof *rep);
+    if (!rep) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    atomic_store(&s->run_threads, s->cfg->threads ? (int)s->cfg->threads : cf_cores());
+    char e[1024] = "";
+    cf_source *src = cf_source_open_merged(s, inputs, n, e, sizeof e);
+    cf_sink *sink = src ? cf_sink_files(s, NULL, e, sizeof e) : NULL;
+    if (!sink) {
+        snprintf(rep->input, sizeof rep->input, "%s", inputs[0]);
+        cf_input_stem(inputs[0], rep->stem, sizeof rep->stem);
+        rep->status = CF_STATUS_FAILED;
+        snprintf(rep->message, sizeof rep->message, "%s", e);
+    } else {
+        cf_run(s, src, &sink, 1, rep, progress, progress_ctx, e, sizeof e);
+    }
+    cf_sink_free(sink);
+    cf_source_close(src);
+    if (rep->status == CF_STATUS_DONE || rep->status == CF_STATUS_DAMAGED)
+        cf_devices_warn_unseen(s->devices, s->warn, s->warn_ctx);
+    *reps = rep;
+    *n_reps = 1;
+    return rep->status == CF_STATUS_DONE ? 0 : 1;
+}
+
 int cf_convert_inputs(cf_session *s, const char *const *given, size_t n_given, cf_report **reps,
                       size_t *n_reps, cf_progress_fn progress, void *progress_ctx, char *err,
                       size_t errlen)
@@ -209,8 +249,10 @@ int cf_convert_inputs(cf_session *s, const char *const *given, size_t n_given, c
     size_t n;
     if (cf_inputs_expand(s, given, n_given, &inputs, &n, err, errlen) != 0)
         return -1;
-    int rc = convert_list(s, (const char *const *)inputs, n, reps, n_reps, progress, progress_ctx,
-                          err, errlen);
+    int rc = s->cfg->merge && n > 1 ? convert_merged(s, (const char *const *)inputs, n, reps,
+                                                     n_reps, progress, progress_ctx, err, errlen)
+                                    : convert_list(s, (const char *const *)inputs, n, reps, n_reps,
+                                                   progress, progress_ctx, err, errlen);
     cf_inputs_free(inputs, n);
     return rc;
 }

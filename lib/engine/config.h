@@ -31,6 +31,7 @@ struct cf_config {
     cf_codec codec;
     cf_input_hash input_hash;
     /* inputs */
+    int merge;         /* all inputs read as one capture, in timestamp order */
     int skip_existing; /* an input whose files hold the same input and options is skipped */
     /* running */
     uint32_t jobs;    /* captures at once (0: one per core) */
