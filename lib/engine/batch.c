@@ -131,28 +131,30 @@ typedef struct batch {
     struct timespec start;
 } batch;
 
+/* The report of an input that was not run: skipped, or failed to start. */
+static void report_not_run(cf_report *rep, const char *input, cf_status status, const char *msg)
+{
+    memset(rep, 0, sizeof *rep);
+    snprintf(rep->input, sizeof rep->input, "%s", input);
+    cf_input_stem(input, rep->stem, sizeof rep->stem);
+    rep->status = status;
+    snprintf(rep->message, sizeof rep->message, "%s", msg);
+}
+
 /* One input into its files; the report says how it went. */
 static void convert_one(cf_session *s, const char *input, cf_report *rep, cf_progress_fn progress,
                         void *progress_ctx)
 {
     char err[1024] = "";
     if (s->cfg->skip_existing && cf_outputs_current(s, input, err, sizeof err)) {
-        memset(rep, 0, sizeof *rep);
-        snprintf(rep->input, sizeof rep->input, "%s", input);
-        cf_input_stem(input, rep->stem, sizeof rep->stem);
-        rep->status = CF_STATUS_SKIPPED;
-        snprintf(rep->message, sizeof rep->message, "%s", err);
+        report_not_run(rep, input, CF_STATUS_SKIPPED, err);
         return;
     }
     err[0] = 0;
     cf_source *src = cf_source_open(s, input, err, sizeof err);
     cf_sink *sink = src ? cf_sink_files(s, NULL, err, sizeof err) : NULL;
     if (!sink) {
-        memset(rep, 0, sizeof *rep);
-        snprintf(rep->input, sizeof rep->input, "%s", input);
-        cf_input_stem(input, rep->stem, sizeof rep->stem);
-        rep->status = CF_STATUS_FAILED;
-        snprintf(rep->message, sizeof rep->message, "%s", err);
+        report_not_run(rep, input, CF_STATUS_FAILED, err);
     } else {
         cf_run(s, src, &sink, 1, rep, progress, progress_ctx, err, sizeof err);
     }
@@ -218,10 +220,7 @@ static int convert_merged(cf_session *s, const char *const *inputs, size_t n, cf
     cf_source *src = cf_source_open_merged(s, inputs, n, e, sizeof e);
     cf_sink *sink = src ? cf_sink_files(s, NULL, e, sizeof e) : NULL;
     if (!sink) {
-        snprintf(rep->input, sizeof rep->input, "%s", inputs[0]);
-        cf_input_stem(inputs[0], rep->stem, sizeof rep->stem);
-        rep->status = CF_STATUS_FAILED;
-        snprintf(rep->message, sizeof rep->message, "%s", e);
+        report_not_run(rep, inputs[0], CF_STATUS_FAILED, e);
     } else {
         cf_run(s, src, &sink, 1, rep, progress, progress_ctx, e, sizeof e);
     }
@@ -303,10 +302,9 @@ static int convert_list(cf_session *s, const char *const *inputs, size_t n, cf_r
     for (size_t k = 0; k < n; k++) {
         cf_report *r = &b.reps[k];
         if (k >= b.next) {
-            snprintf(r->input, sizeof r->input, "%s", inputs[k]);
-            cf_input_stem(inputs[k], r->stem, sizeof r->stem);
-            r->status = CF_STATUS_FAILED;
-            snprintf(r->message, sizeof r->message, "%s: not converted (interrupted)", inputs[k]);
+            report_not_run(r, inputs[k], CF_STATUS_FAILED, "");
+            snprintf(r->message, sizeof r->message, "%.900s: not converted (interrupted)",
+                     inputs[k]);
         }
         if (r->status == CF_STATUS_DAMAGED || r->status == CF_STATUS_FAILED)
             status = 1;
