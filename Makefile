@@ -31,10 +31,12 @@ TEST_SRC := $(wildcard tests/unit/test_*.c)
 TESTS := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 TOOL_SRC := $(wildcard tests/tools/*.c)
 TOOLS := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tests/tools/%)
+EXAMPLE_SRC := $(wildcard tests/examples/*.c)
+EXAMPLES := $(EXAMPLE_SRC:tests/examples/%.c=$(BUILD)/tests/examples/%)
 BENCH_SRC := $(wildcard bench/*.c)
 BENCHES := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
-all: $(BUILD)/libcustomflow.a $(PROGS) $(TESTS) $(TOOLS) $(BENCHES)
+all: $(BUILD)/libcustomflow.a $(PROGS) $(TESTS) $(TOOLS) $(EXAMPLES) $(BENCHES)
 
 $(BUILD)/libcustomflow.a: $(LIB_OBJ)
 	@mkdir -p $(@D)
@@ -57,6 +59,10 @@ $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(BUILD)/libcustomflow.a
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
 $(BUILD)/tests/tools/%: $(BUILD)/obj/tests/tools/%.o $(BUILD)/libcustomflow.a
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+$(BUILD)/tests/examples/%: $(BUILD)/obj/tests/examples/%.o $(BUILD)/libcustomflow.a
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 

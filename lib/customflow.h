@@ -266,7 +266,11 @@ typedef struct cf_sink cf_sink;
  * records on standard output as they become final. */
 CF_API cf_sink *cf_sink_files(cf_session *s, const char *stem, char *err, size_t errlen);
 /* JSON lines or CSV (per --format; Parquet is refused) on fd, a record a
- * line as soon as it is final. */
+ * line as soon as it is final (from a live source each record is written
+ * through at once; from a file in batches at least every 100 ms). A reader
+ * that closes the pipe makes the run fail with a one-line error: a program
+ * that streams to a pipe should ignore SIGPIPE (signal(SIGPIPE, SIG_IGN)),
+ * since Linux may deliver it to any of the program's threads. */
 CF_API cf_sink *cf_sink_stream(cf_session *s, int fd, char *err, size_t errlen);
 /* Each record through fn (a non-zero return stops the run). */
 CF_API cf_sink *cf_sink_callback(cf_session *s, cf_record_fn fn, void *ctx, char *err,

@@ -244,6 +244,11 @@ int main(int argc, char **argv)
     /* A file-size limit makes write() fail with EFBIG instead of killing us,
      * so the temporary file is removed and the error reported. */
     signal(SIGXFSZ, SIG_IGN);
+    /* Likewise a reader of -o - that goes away: write() fails with EPIPE
+     * and the run stops with one line, rather than dying of SIGPIPE (which
+     * the kernel sends to the whole process, so the stream sink's own
+     * per-write guard cannot catch it once several threads run). */
+    signal(SIGPIPE, SIG_IGN);
 
     progress_line pl = {0};
     int tty = !quiet && isatty(2);

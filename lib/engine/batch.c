@@ -128,6 +128,9 @@ typedef struct batch {
     batch_progress *progress; /* NULL: none */
     pthread_mutex_t lock;
     uint32_t next_job; /* worker numbers, for the progress slots */
+    /* Output "-": one stream for every input, converted one at a time, so
+     * that records never interleave and a CSV header comes once. */
+    cf_sink *shared;
     struct timespec start;
 } batch;
 
@@ -143,7 +146,7 @@ static void report_not_run(cf_report *rep, const char *input, cf_status status, 
 
 /* One input into its files; the report says how it went. */
 static void convert_one(cf_session *s, const char *input, cf_report *rep, cf_progress_fn progress,
-                        void *progress_ctx)
+                        void *progress_ctx, cf_sink *shared)
 {
     char err[1024] = "";
     if (s->cfg->skip_existing && cf_outputs_current(s, input, err, sizeof err)) {
@@ -152,13 +155,14 @@ static void convert_one(cf_session *s, const char *input, cf_report *rep, cf_pro
     }
     err[0] = 0;
     cf_source *src = cf_source_open(s, input, err, sizeof err);
-    cf_sink *sink = src ? cf_sink_files(s, NULL, err, sizeof err) : NULL;
+    cf_sink *sink = !src ? NULL : shared ? shared : cf_sink_files(s, NULL, err, sizeof err);
     if (!sink) {
         report_not_run(rep, input, CF_STATUS_FAILED, err);
     } else {
         cf_run(s, src, &sink, 1, rep, progress, progress_ctx, err, sizeof err);
     }
-    cf_sink_free(sink);
+    if (sink != shared)
+        cf_sink_free(sink);
     cf_source_close(src);
 }
 
@@ -174,7 +178,8 @@ static void *batch_worker(void *arg)
         pthread_mutex_unlock(&b->lock);
         if (k >= b->n)
             return NULL;
-        convert_one(b->s, b->inputs[k], &b->reps[k], b->progress ? on_job_progress : NULL, &jp);
+        convert_one(b->s, b->inputs[k], &b->reps[k], b->progress ? on_job_progress : NULL, &jp,
+                    b->shared);
         if (b->progress) {
             batch_progress *bp = b->progress;
             pthread_mutex_lock(&bp->lock);
@@ -266,12 +271,23 @@ static int convert_list(cf_session *s, const char *const *inputs, size_t n, cf_r
     uint32_t jobs = s->cfg->jobs ? s->cfg->jobs : (uint32_t)cf_cores();
     if (jobs > n)
         jobs = (uint32_t)n;
+    /* Output "-": one stream for all inputs, converted one at a time. */
+    int to_stream = !strcmp(cf_session_output(s), "-");
+    if (to_stream)
+        jobs = 1;
     /* Each conversion may use the cores the jobs leave. */
     int per_job = cf_cores() / (int)jobs;
     atomic_store(&s->run_threads, s->cfg->threads ? (int)s->cfg->threads
                                   : per_job > 1   ? per_job
                                                   : 1);
     batch b = {.s = s, .inputs = inputs, .n = n, .reps = calloc(n, sizeof *b.reps)};
+    if (to_stream && b.reps) {
+        b.shared = cf_sink_files(s, NULL, err, errlen);
+        if (!b.shared) {
+            free(b.reps);
+            return -1;
+        }
+    }
     batch_progress bp = {.fn = progress, .ctx = progress_ctx, .jobs = jobs};
     bp.done.inputs = (uint32_t)n;
     bp.each = calloc(jobs, sizeof *bp.each);
@@ -294,6 +310,7 @@ static int convert_list(cf_session *s, const char *const *inputs, size_t n, cf_r
     for (uint32_t k = 0; k < started; k++)
         pthread_join(threads[k], NULL);
     free(threads);
+    cf_sink_free(b.shared);
     pthread_mutex_destroy(&b.lock);
     pthread_mutex_destroy(&bp.lock);
     free(bp.each);

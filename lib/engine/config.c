@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "engine/config.h"
+#include "sink/rotate.h"
 
 /* ---- Enumerations ---- */
 
@@ -92,6 +93,7 @@ static void enum_choices(const enum_table *t, char *out, size_t len)
 typedef enum {
     OPT_UINT,     /* whole number in [lo, hi] */
     OPT_SECONDS,  /* positive seconds, fractions allowed, stored in µs */
+    OPT_INTERVAL, /* --rotate: "30s", "15m", "1h", "1d" (sink/rotate.h), stored in µs */
     OPT_ENUM,     /* one of the enum table's words */
     OPT_TEXT,     /* a string (path, expression) */
     OPT_LIST,     /* a string, repeatable */
@@ -272,6 +274,15 @@ static const opt_def opts[] = {
     {{"format", 0, "F", "parquet|jsonl|csv (default parquet)"},
      OPT_ENUM,
      F(format),
+     0,
+     0,
+     0,
+     NULL,
+     NULL,
+     0},
+    {{"rotate", 0, "INTERVAL", "a file per INTERVAL of first_seen (30s, 15m, 1h, 1d; UTC)"},
+     OPT_INTERVAL,
+     F(rotate_us),
      0,
      0,
      0,
@@ -485,6 +496,8 @@ int cf_config_set(cf_config *c, const char *name, const char *value, char *err, 
         *(int64_t *)field = (int64_t)llround(v * 1e6);
         return 0;
     }
+    case OPT_INTERVAL:
+        return cf_rotate_parse(value, (int64_t *)field, err, errlen);
     case OPT_ENUM: {
         int v = cf_enum_parse(o->info.name, value);
         if (v < 0) {
@@ -549,6 +562,9 @@ const char *cf_config_get(const cf_config *c, const char *name, char *buf, size_
         snprintf(buf, len, "%" PRId64 ".%06" PRId64, us / 1000000, us % 1000000);
         break;
     }
+    case OPT_INTERVAL:
+        cf_rotate_format(*(const int64_t *)field, buf, len);
+        break;
     case OPT_ENUM: {
         const char *t = cf_enum_name(o->info.name, *(const int *)field);
         snprintf(buf, len, "%s", t ? t : "");

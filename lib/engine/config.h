@@ -26,6 +26,7 @@ struct cf_config {
     /* output */
     char *output; /* directory, "-" for standard output */
     cf_format format;
+    int64_t rotate_us; /* --rotate interval (0: one file per input and variant) */
     cf_layout layout;
     uint32_t payload_cells; /* wide layout: B */
     cf_codec codec;

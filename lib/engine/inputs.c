@@ -193,7 +193,8 @@ int cf_outputs_current(cf_session *s, const char *input, char *why, size_t len)
 {
     const cf_config *cfg = s->cfg;
     why[0] = 0;
-    if (!strcmp(input, "-") || cfg->format != CF_FORMAT_PARQUET ||
+    /* Rotated files are named by interval, not by the input alone. */
+    if (!strcmp(input, "-") || cfg->format != CF_FORMAT_PARQUET || cfg->rotate_us > 0 ||
         !strcmp(cf_session_output(s), "-"))
         return 0;
     char stem[256];

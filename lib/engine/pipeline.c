@@ -272,6 +272,8 @@ int cf_run(cf_session *s, cf_source *src, cf_sink *const *sinks, size_t n_sinks,
         goto done;
     }
     for (size_t k = 0; k < n_sinks; k++)
+        sinks[k]->live = src->live;
+    for (size_t k = 0; k < n_sinks; k++)
         if (sinks[k]->ops->begin(sinks[k], src->name, src->stem, file_meta, &ru, err, errlen) != 0)
             goto failed;
 

@@ -64,6 +64,10 @@ static int check_combinations(const cf_config *c, char *err, size_t errlen)
         snprintf(err, errlen, "--output -: standard output takes --format jsonl or csv");
         return -1;
     }
+    if (!strcmp(out, "-") && c->rotate_us > 0) {
+        snprintf(err, errlen, "--rotate splits files: it does not apply to --output -");
+        return -1;
+    }
     if (c->format != CF_FORMAT_PARQUET && c->layout == CF_LAYOUT_WIDE) {
         snprintf(err, errlen, "--layout wide is a Parquet layout: use it with --format parquet");
         return -1;

@@ -47,6 +47,14 @@ typedef struct cf_sink_ops {
 struct cf_sink {
     const cf_sink_ops *ops;
     cf_session *session;
+    /* Set by cf_run before begin: the source is a live capture (rotated
+     * files are named by interval alone and kept when the run fails; a
+     * stream writes each record through at once). */
+    int live;
 };
+
+/* The text columns (sink/text.h CF_TEXT_*) of a configuration's JSON
+ * lines or CSV: "variant" first when both variants share one stream. */
+unsigned cf_sink_text_columns(const cf_config *cfg, int shared_stream);
 
 #endif

@@ -1,41 +1,49 @@
-/* The configured output files of one input: OUT/VARIANT/STEM.parquet per
- * variant (SPEC §6). Each is written under a temporary name and appears,
- * complete, when the run finishes; a failed or interrupted run leaves no
- * file behind. */
-#include <errno.h>
+/* cf_sink_files: the configured output files of one input (sink/files.h
+ * does the work): per variant, one file per --rotate interval (or per UTC
+ * day with --partition, or one for the input), in --format, each renamed
+ * into place once its records are final. Output "-" with jsonl or csv is
+ * the standard-output stream instead (cf_sink_stream). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
+#include <unistd.h>
 
-#include "engine/flowfile.h"
+#include "engine/config.h"
 #include "engine/meta.h"
 #include "engine/session.h"
 #include "engine/sink.h"
-
-static const char *const variant_dir[2] = {"bidirectional", "unidirectional"};
+#include "sink/files.h"
+#include "sink/parquetfile.h"
+#include "sink/textfile.h"
 
 typedef struct files_sink {
     cf_sink base;
-    cf_flowfile *out[2]; /* [0] bidirectional, [1] unidirectional */
-    char path[2][4096];
-    char stem[256]; /* "" : the source's */
+    cf_files *files;
+    cf_textfile_config text;
+    char stem[256]; /* "": the source's */
     cf_meta_fn meta;
     void *meta_ctx;
 } files_sink;
 
-static int variant_index(int variant)
+/* The pipeline's metadata of one file, handed to the file's writer, plus
+ * the sink's own key (the rotation interval). */
+static int files_meta(void *ctx, int variant, int64_t start_us, int64_t end_us, cf_files_put_fn put,
+                      void *put_ctx)
 {
-    return variant == CF_VARIANT_BI ? 0 : 1;
-}
-
-static int make_dir(const char *path, char *err, size_t errlen)
-{
-    if (mkdir(path, 0777) != 0 && errno != EEXIST) {
-        snprintf(err, errlen, "%s: cannot create directory: %s", path, strerror(errno));
-        return -1;
+    files_sink *fk = ctx;
+    cf_meta m;
+    cf_meta_init(&m);
+    int bad = fk->meta && fk->meta(fk->meta_ctx, variant, start_us, end_us, &m) != 0;
+    for (size_t e = 0; !bad && e < m.n; e++)
+        bad = put(put_ctx, m.keys[e], m.values[e]) != 0;
+    const cf_config *cfg = fk->base.session->cfg;
+    if (!bad && cfg->rotate_us > 0) {
+        char v[32];
+        snprintf(v, sizeof v, "%lld", (long long)(cfg->rotate_us / 1000000));
+        bad = put(put_ctx, CF_META_ROTATE, v) != 0;
     }
-    return 0;
+    cf_meta_free(&m);
+    return bad ? -1 : 0;
 }
 
 static int files_begin(cf_sink *k, const char *input, const char *stem, cf_meta_fn meta,
@@ -43,118 +51,101 @@ static int files_begin(cf_sink *k, const char *input, const char *stem, cf_meta_
 {
     (void)input;
     files_sink *fk = (files_sink *)k;
-    if (fk->stem[0])
-        stem = fk->stem;
-    const cf_config *cfg = k->session->cfg;
-    const char *out = cf_session_output(k->session);
     fk->meta = meta;
     fk->meta_ctx = meta_ctx;
-    if (make_dir(out, err, errlen) != 0)
+    /* Live captures name rotated files by the interval alone; a file
+     * conversion that fails or is interrupted leaves no file behind, a live
+     * capture keeps the intervals it completed. */
+    const char *name = fk->stem[0] ? fk->stem : k->live ? "" : stem;
+    if (cf_files_set_stem(fk->files, name) != 0) {
+        snprintf(err, errlen, "out of memory");
         return -1;
-    for (int v = 0; v < 2; v++) {
-        if (!(cfg->variants & (v == 0 ? CF_VARIANT_BI : CF_VARIANT_UNI)))
-            continue;
-        char dir[4096];
-        if ((size_t)snprintf(dir, sizeof dir, "%s/%s", out, variant_dir[v]) >= sizeof dir ||
-            (size_t)snprintf(fk->path[v], sizeof fk->path[v], "%s/%s.parquet", dir, stem) >=
-                sizeof fk->path[v]) {
-            snprintf(err, errlen, "%s: output path too long", out);
-            return -1;
-        }
-        if (make_dir(dir, err, errlen) != 0)
-            return -1;
-        fk->out[v] = cf_flowfile_open(fk->path[v], cfg, err, errlen);
-        if (!fk->out[v])
-            return -1;
     }
-    return 0;
+    cf_files_set_remove_on_abort(fk->files, !k->live);
+    return cf_files_begin(fk->files, err, errlen);
 }
 
 static int files_record(cf_sink *k, const cf_record *r, char *err, size_t errlen)
 {
-    files_sink *fk = (files_sink *)k;
-    cf_flowfile *f = fk->out[variant_index(r->variant)];
-    if (f && cf_flowfile_write(f, r) != 0) {
-        snprintf(err, errlen, "%s", cf_flowfile_error(f));
-        return -1;
-    }
-    return 0;
+    return cf_files_record(((files_sink *)k)->files, r, err, errlen);
 }
 
-static void files_abort(cf_sink *k)
+static int files_advance(cf_sink *k, int64_t horizon_us, char *err, size_t errlen)
 {
-    files_sink *fk = (files_sink *)k;
-    for (int v = 0; v < 2; v++) {
-        cf_flowfile_abort(fk->out[v]);
-        fk->out[v] = NULL;
-    }
+    return cf_files_advance(((files_sink *)k)->files, horizon_us, err, errlen);
 }
 
 static int files_finish(cf_sink *k, char *err, size_t errlen)
 {
-    files_sink *fk = (files_sink *)k;
-    for (int v = 0; v < 2; v++) {
-        if (!fk->out[v])
-            continue;
-        cf_meta m;
-        cf_meta_init(&m);
-        int bad = fk->meta(fk->meta_ctx, v == 0 ? CF_VARIANT_BI : CF_VARIANT_UNI, INT64_MIN,
-                           INT64_MAX, &m) != 0;
-        for (size_t e = 0; !bad && e < m.n; e++)
-            bad = cf_flowfile_kv(fk->out[v], m.keys[e], m.values[e]) != 0;
-        cf_meta_free(&m);
-        if (bad) {
-            snprintf(err, errlen, "%s: out of memory", fk->path[v]);
-            files_abort(k);
-            return -1;
-        }
-    }
-    /* Close both before declaring success; a failed close removes its own
-     * file, and the other variant's is removed too so the pair stays whole. */
-    int failed = 0;
-    for (int v = 0; v < 2; v++) {
-        cf_flowfile *f = fk->out[v];
-        fk->out[v] = NULL;
-        if (!f)
-            continue;
-        if (failed)
-            cf_flowfile_abort(f);
-        else if (cf_flowfile_close(f, err, errlen) != 0)
-            failed = 1;
-    }
-    if (failed)
-        for (int v = 0; v < 2; v++)
-            if (fk->path[v][0])
-                remove(fk->path[v]);
-    return failed ? -1 : 0;
+    return cf_files_finish(((files_sink *)k)->files, err, errlen);
+}
+
+static void files_abort(cf_sink *k)
+{
+    cf_files_abort(((files_sink *)k)->files);
 }
 
 static void files_destroy(cf_sink *k)
 {
-    files_abort(k);
-    free(k);
+    files_sink *fk = (files_sink *)k;
+    cf_files_free(fk->files);
+    free(fk);
 }
 
 static const cf_sink_ops files_ops = {
     .begin = files_begin,
     .record = files_record,
-    .advance = NULL,
+    .advance = files_advance,
     .finish = files_finish,
     .abort = files_abort,
     .destroy = files_destroy,
 };
 
+/* The text columns a configuration writes (text.h): "variant" when both
+ * variants share one stream. */
+unsigned cf_sink_text_columns(const cf_config *cfg, int shared_stream)
+{
+    return shared_stream && cfg->variants == CF_VARIANT_BOTH ? CF_TEXT_VARIANT : 0;
+}
+
 cf_sink *cf_sink_files(cf_session *s, const char *stem, char *err, size_t errlen)
 {
+    const cf_config *cfg = s->cfg;
+    const char *out = cf_session_output(s);
+    if (!strcmp(out, "-")) {
+        if (cfg->format == CF_FORMAT_PARQUET) {
+            snprintf(err, errlen, "-o -: standard output takes --format jsonl or csv");
+            return NULL;
+        }
+        return cf_sink_stream(s, STDOUT_FILENO, err, errlen);
+    }
     files_sink *fk = calloc(1, sizeof *fk);
     if (!fk) {
         snprintf(err, errlen, "out of memory");
         return NULL;
     }
-    if (stem)
-        snprintf(fk->stem, sizeof fk->stem, "%s", stem);
     fk->base.ops = &files_ops;
     fk->base.session = s;
+    if (stem)
+        snprintf(fk->stem, sizeof fk->stem, "%s", stem);
+    static const char *const ext[] = {"parquet", "jsonl", "csv"};
+    fk->text.format = cfg->format;
+    fk->text.columns = cf_sink_text_columns(cfg, 0);
+    cf_files_options o = {
+        .names = {.dir = out, .ext = ext[cfg->format], .rotate_us = cfg->rotate_us},
+        .variants = cfg->variants,
+        .writer = cfg->format == CF_FORMAT_PARQUET ? &cf_parquetfile_ops : &cf_textfile_ops,
+        .writer_ctx = cfg->format == CF_FORMAT_PARQUET ? (void *)cfg : (void *)&fk->text,
+        .meta = files_meta,
+        .meta_ctx = fk,
+        .remove_published_on_abort = 1,
+    };
+    fk->files = cf_files_new(&o);
+    if (!fk->files) {
+        snprintf(err, errlen, "out of memory");
+        free(fk);
+        return NULL;
+    }
     return &fk->base;
 }
 

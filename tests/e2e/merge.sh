@@ -55,6 +55,13 @@ if [ -n "${SHARED_DIR:-}" ] && [ -f "$ST" ] && command -v editcap >/dev/null; th
     "$CF" -q -o "$TMP/hours" "$TMP/time"
     check "split by time, apart: records cut at boundaries" \
         test "$("$DUMP" "$TMP"/hours/bidirectional/*.parquet | wc -l)" -gt "$("$DUMP" "$W" | wc -l)"
+    # With --rotate 1d: one file per UTC day from hourly pieces, the same
+    # records as the whole capture rotated by day.
+    "$CF" -q --merge --rotate 1d -o "$TMP/md" "$TMP/time"
+    "$CF" -q --rotate 1d -o "$TMP/wd" "$ST"
+    check "merge --rotate 1d: one file per day" test "$(ls "$TMP/md/bidirectional" | wc -l)" -eq "$(ls "$TMP/wd/bidirectional" | wc -l)"
+    expect "merge --rotate 1d: the same records" \
+        "$("$DUMP" "$TMP"/md/bidirectional/*.parquet | md5sum)" "$("$DUMP" "$TMP"/wd/bidirectional/*.parquet | md5sum)"
     # The merged file's identity is the set's: another order, another file.
     "$CF" summary --format csv "$TMP/mt" "$TMP/whole" >"$TMP/s.csv" 2>"$TMP/err"
     check "summary: merged and whole are two inputs" grep -q '^bidirectional,files,,2$' "$TMP/s.csv"

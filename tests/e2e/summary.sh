@@ -110,6 +110,16 @@ check "text output: the counted files too" grep -qx "  $TMP/twice/bidirectional/
 check "a file named twice is read once" grep -q '^bidirectional,records,cam,8$' "$TMP/d3.csv"
 check "a file named twice: warned" grep -q 'named twice' "$TMP/err"
 
+# Rotated files of one input (one per interval) are not copies of each
+# other: all counted.
+cat "$TMP/k.txt" "$TMP/k2.txt" >"$TMP/k12.txt"
+"$CRAFT" "$TMP/k12.txt" "$TMP/days12.pcap"
+"$CF" -q -d "$TMP/dev.txt" --rotate 1d -o "$TMP/rot2" "$TMP/days12.pcap"
+"$CF" summary --format csv "$TMP/rot2" >"$TMP/r.csv" 2>"$TMP/err"
+check "rotated: two files of one input, both counted" grep -q '^bidirectional,files,,2$' "$TMP/r.csv"
+check "rotated: all records" grep -q '^bidirectional,records_total,,6$' "$TMP/r.csv"
+check "rotated: no copy warning" bash -c "! grep -q 'same input' '$TMP/err'"
+
 # Different settings are not mixed in one table unless --force.
 "$CF" -q -d "$TMP/dev.txt" -t 0.5 -o "$TMP/short" "$TMP/day2.pcap"
 "$CF" summary --format csv "$TMP/nested" "$TMP/short" >"$TMP/mix.csv" 2>"$TMP/err"
