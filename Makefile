@@ -47,7 +47,12 @@ $(BUILD)/obj/%.o: %.c
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
 $(BUILD)/%: $(BUILD)/obj/programs/%.o $(BUILD)/libcustomflow.a
-	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+	$(CC) $(LDFLAGS) $(filter %.o,$^) $(BUILD)/libcustomflow.a $(LDLIBS) -o $@
+
+# The customflow command's subcommand `summary` (programs/summary/*.c): part
+# of build/customflow, not of the library.
+SUMMARY_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard programs/summary/*.c))
+$(BUILD)/customflow: $(SUMMARY_OBJ)
 
 $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(BUILD)/libcustomflow.a
 	@mkdir -p $(@D)

@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 need=()
 for p in build-essential pkg-config libpcap-dev libzstd-dev zlib1g-dev libsnappy-dev libxxhash-dev xxhash clang \
-    libclang-rt-14-dev tshark valgrind time \
+    libclang-rt-14-dev tshark valgrind time gnuplot-nox \
     iproute2 ethtool tcpdump util-linux python3 zstd; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || need+=("$p")
 done
