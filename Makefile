@@ -122,7 +122,51 @@ format-check:
 clean:
 	rm -rf build build-asan
 
-.PHONY: all sample test format format-check clean
+# ---- Installation ----
+# make install [PREFIX=/usr/local] [DESTDIR=] [LIBDIR=$(PREFIX)/lib]: the
+# programs (every programs/*.c but the generator cf-gencap), customflow.h,
+# both libraries with the soname links, libcustomflow.pc, the man pages and
+# the bash completion. `make lib programs` builds only what is installed.
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+DATADIR ?= $(PREFIX)/share
+MANDIR ?= $(DATADIR)/man
+COMPLETIONDIR ?= $(DATADIR)/bash-completion/completions
+INSTALL ?= install
+INSTALL_PROGS := $(filter-out $(BUILD)/cf-gencap,$(PROGS))
+MAN_PAGES := $(wildcard man/*.1)
+
+lib: $(BUILD)/libcustomflow.a $(BUILD)/libcustomflow.so
+programs: $(INSTALL_PROGS)
+
+install: $(INSTALL_PROGS) $(BUILD)/libcustomflow.a $(BUILD)/libcustomflow.so
+	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR) \
+	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(COMPLETIONDIR)
+	$(INSTALL) -m 755 $(INSTALL_PROGS) $(DESTDIR)$(BINDIR)/
+	$(INSTALL) -m 644 lib/customflow.h $(DESTDIR)$(INCLUDEDIR)/
+	$(INSTALL) -m 644 $(BUILD)/libcustomflow.a $(DESTDIR)$(LIBDIR)/
+	$(INSTALL) -m 644 $(SHLIB) $(DESTDIR)$(LIBDIR)/
+	ln -sf $(notdir $(SHLIB)) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libcustomflow.so
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
+	    -e 's|@LIBS_PRIVATE@|$(strip $(LIB_LIBS))|' dist/libcustomflow.pc.in \
+	    >$(DESTDIR)$(LIBDIR)/pkgconfig/libcustomflow.pc
+	chmod 644 $(DESTDIR)$(LIBDIR)/pkgconfig/libcustomflow.pc
+	$(INSTALL) -m 644 $(MAN_PAGES) $(DESTDIR)$(MANDIR)/man1/
+	$(INSTALL) -m 644 dist/customflow.bash-completion $(DESTDIR)$(COMPLETIONDIR)/customflow
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR)$(BINDIR)/,$(notdir $(INSTALL_PROGS))) \
+	    $(DESTDIR)$(INCLUDEDIR)/customflow.h $(DESTDIR)$(LIBDIR)/libcustomflow.a \
+	    $(DESTDIR)$(LIBDIR)/$(notdir $(SHLIB)) $(DESTDIR)$(LIBDIR)/$(SONAME) \
+	    $(DESTDIR)$(LIBDIR)/libcustomflow.so $(DESTDIR)$(LIBDIR)/pkgconfig/libcustomflow.pc \
+	    $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(MAN_PAGES))) \
+	    $(DESTDIR)$(COMPLETIONDIR)/customflow
+
+.PHONY: all sample test format format-check clean lib programs install uninstall
 # Keep object files between runs (they are intermediates of pattern rules).
 .SECONDARY:
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
