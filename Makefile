@@ -137,14 +137,26 @@ COMPLETIONDIR ?= $(DATADIR)/bash-completion/completions
 INSTALL ?= install
 INSTALL_PROGS := $(filter-out $(BUILD)/cf-gencap,$(PROGS))
 MAN_PAGES := $(wildcard man/*.1)
+# The installed programs link the shared library (INSTALL_LINK=shared), which
+# also proves they use nothing but customflow.h; with INSTALL_LINK=static
+# they are the in-tree binaries, linked with the static archive.
+INSTALL_LINK ?= static
+ifeq ($(INSTALL_LINK),shared)
+INSTALL_BINS := $(INSTALL_PROGS:$(BUILD)/%=$(BUILD)/shared-bin/%)
+else
+INSTALL_BINS := $(INSTALL_PROGS)
+endif
+$(BUILD)/shared-bin/%: $(BUILD)/obj/programs/%.o $(BUILD)/libcustomflow.so
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) $< -L$(BUILD) -lcustomflow -Wl,--as-needed $(LDLIBS) -o $@
 
 lib: $(BUILD)/libcustomflow.a $(BUILD)/libcustomflow.so
-programs: $(INSTALL_PROGS)
+programs: $(INSTALL_BINS)
 
-install: $(INSTALL_PROGS) $(BUILD)/libcustomflow.a $(BUILD)/libcustomflow.so
+install: $(INSTALL_BINS) $(BUILD)/libcustomflow.a $(BUILD)/libcustomflow.so
 	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR) \
 	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(COMPLETIONDIR)
-	$(INSTALL) -m 755 $(INSTALL_PROGS) $(DESTDIR)$(BINDIR)/
+	$(INSTALL) -m 755 $(INSTALL_BINS) $(DESTDIR)$(BINDIR)/
 	$(INSTALL) -m 644 lib/customflow.h $(DESTDIR)$(INCLUDEDIR)/
 	$(INSTALL) -m 644 $(BUILD)/libcustomflow.a $(DESTDIR)$(LIBDIR)/
 	$(INSTALL) -m 644 $(SHLIB) $(DESTDIR)$(LIBDIR)/

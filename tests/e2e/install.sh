@@ -117,6 +117,12 @@ for ex in ex-shared ex-static; do
         fail "$ex on the sample: $(head -3 "$TMP/$ex.txt")"
     fi
 done
+# An installed customflow linked with the shared library (make
+# INSTALL_LINK=shared) finds the installed one.
+if readelf -d "$D$P/bin/customflow" | grep -q 'NEEDED.*libcustomflow'; then
+    resolved=$(LD_LIBRARY_PATH=$D$P/lib ldd "$D$P/bin/customflow" | sed -nE 's/.*libcustomflow\.so\.[0-9]+ => ([^ ]+).*/\1/p')
+    expect "installed customflow links the installed library" "$resolved" "$D$P/lib/libcustomflow.so.${version%%.*}"
+fi
 if LD_LIBRARY_PATH=$D$P/lib "$D$P/bin/customflow" --version >"$TMP/v.txt" 2>&1; then
     check "installed customflow --version" grep -q "^customflow $version\$" "$TMP/v.txt"
 else
