@@ -24,6 +24,12 @@ for f in bin/customflow include/customflow.h lib/libcustomflow.a "lib/libcustomf
     share/bash-completion/completions/customflow; do
     check "installed $f" test -f "$D$P/$f"
 done
+# The Debian package's version is the library's.
+if command -v dpkg-parsechangelog >/dev/null; then
+    expect "debian/changelog version" "$(dpkg-parsechangelog -l debian/changelog -S Version)" "$version"
+else
+    skip "dpkg-parsechangelog missing: debian/changelog version not checked"
+fi
 expect "libcustomflow.so link" "$(readlink "$D$P/lib/libcustomflow.so")" "libcustomflow.so.${version%%.*}"
 expect "soname link" "$(readlink "$D$P/lib/libcustomflow.so.${version%%.*}")" "libcustomflow.so.$version"
 
