@@ -65,7 +65,7 @@ installed=1
 CFI=/usr/bin/customflow
 "$CFI" --version
 version=$(dpkg-query -W -f='${Version}' customflow)
-"$CFI" --version | grep -q "^customflow $version\$" || {
+"$CFI" --version | grep -q "^customflow $version " || {
     echo "build-deb: customflow --version does not name the package version $version" >&2
     exit 1
 }
