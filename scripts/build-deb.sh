@@ -85,6 +85,8 @@ if [ -f tests/examples/embed.c ]; then
     cp tests/examples/embed.c "$W/embed.c"
     # shellcheck disable=SC2046
     (cd "$W" && cc -std=c11 embed.c $(pkg-config --cflags --libs libcustomflow) -o embed)
-    echo "build-deb: tests/examples/embed.c builds against the installed package"
+    n=$("$W/embed" "$W/sample.pcap" "$W/devices.txt" 2>/dev/null | wc -l)
+    [ "$n" -gt 0 ] || { echo "build-deb: the example printed no record" >&2; exit 1; }
+    echo "build-deb: tests/examples/embed.c, built against the installed package, lists $n records"
 fi
 echo "build-deb: installed packages convert the sample; total $(($(date +%s) - start)) s"
