@@ -8,11 +8,7 @@ cd "$(dirname "$0")/.."
 secs=${1:-60}
 corp=build/fuzz/corpus
 art=build/fuzz/artifacts
-<<<<<<< HEAD
-mkdir -p "$corp"/{capture,pipeline,devices,decode,pq_reader} "$art"
-=======
-mkdir -p "$corp"/{capture,pipeline,devices,decode,text} "$art"
->>>>>>> main
+mkdir -p "$corp"/{capture,pipeline,devices,decode,pq_reader,text} "$art"
 if [ -n "$SHARED_DIR" ] && [ -d "$SHARED_DIR/pcaps" ]; then
     find "$SHARED_DIR/pcaps" -type f -size -64k \( -name '*.pcap*' -o -name '*.cap' -o -name '*.snoop' \) \
         -exec cp -t "$corp/capture" {} + 2>/dev/null
@@ -23,7 +19,6 @@ else
 fi
 [ -f build/sample.pcap ] && cp build/sample.pcap "$corp/capture/" && cp build/sample.pcap "$corp/pipeline/"
 [ -f build/sample-devices.txt ] && cp build/sample-devices.txt "$corp/devices/"
-<<<<<<< HEAD
 # Parquet reader seeds: small record files of both layouts and every codec
 # (from the normal build's customflow), and the writer's test cases.
 seed_pq() {
@@ -50,10 +45,7 @@ if [ -x build/tests/tools/pq_cases ]; then
     build/tests/tools/pq_cases "$corp/pq_reader" >/dev/null 2>&1
     rm -f "$corp"/pq_reader/*.json
 fi
-for h in capture pipeline devices decode pq_reader; do
-=======
-for h in capture pipeline devices decode text; do
->>>>>>> main
+for h in capture pipeline devices decode pq_reader text; do
     bin=build/fuzz/fuzz_$h
     if [ ! -x "$bin" ]; then fail "$bin not built"; continue; fi
     log=build/fuzz/$h.log
