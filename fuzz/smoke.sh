@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 secs=${1:-60}
 corp=build/fuzz/corpus
 art=build/fuzz/artifacts
-mkdir -p "$corp"/{capture,pipeline,devices,decode,text,names} "$art"
+mkdir -p "$corp"/{capture,pipeline,devices,decode,pq_reader,text,names} "$art"
 # names: a hand-made DNS response, ClientHello start and HTTP request, and
 # (with ../shared and tshark) the payloads of real ones
 printf '\x12\x34\x81\x80\x00\x01\x00\x02\x00\x00\x00\x00\x01a\x07example\x00\x00\x01\x00\x01\xc0\x0c\x00\x05\x00\x01\x00\x00\x00\x3c\x00\x04\x01b\xc0\x0e\xc0\x27\x00\x01\x00\x01\x00\x00\x00\x3c\x00\x04\xc0\x00\x02\x01' >"$corp/names/seed-dns"
@@ -38,7 +38,33 @@ else
 fi
 [ -f build/sample.pcap ] && cp build/sample.pcap "$corp/capture/" && cp build/sample.pcap "$corp/pipeline/"
 [ -f build/sample-devices.txt ] && cp build/sample-devices.txt "$corp/devices/"
-for h in capture pipeline devices decode text names; do
+# Parquet reader seeds: small record files of both layouts and every codec
+# (from the normal build's customflow), and the writer's test cases.
+seed_pq() {
+    local cap=$1 tmp
+    tmp=$(mktemp -d)
+    for c in none snappy gzip zstd; do
+        build/customflow -q -n 3 -b 16 --compression "$c" -o "$tmp/n-$c" "$cap" 2>/dev/null
+        build/customflow -q -n 2 -b 8 --payload-cells 12 --layout wide --compression "$c" \
+            -o "$tmp/w-$c" "$cap" 2>/dev/null
+    done
+    find "$tmp" -name '*.parquet' -size -64k | while read -r f; do
+        cp "$f" "$corp/pq_reader/$(echo "$f" | tr / _)"
+    done
+    rm -rf "$tmp"
+}
+if [ -x build/customflow ]; then
+    [ -n "$SHARED_DIR" ] && seed_pq "$SHARED_DIR/pcaps/general/tcpdump_dhcp.pcap"
+    [ -n "$SHARED_DIR" ] && seed_pq "$SHARED_DIR/pcaps/iot/iot-sentinel/EdnetCam1_Setup-C-5-STA.pcap"
+    [ -f build/sample.pcap ] && seed_pq build/sample.pcap
+else
+    echo "note: build/customflow absent (run make first); no Parquet reader seeds"
+fi
+if [ -x build/tests/tools/pq_cases ]; then
+    build/tests/tools/pq_cases "$corp/pq_reader" >/dev/null 2>&1
+    rm -f "$corp"/pq_reader/*.json
+fi
+for h in capture pipeline devices decode pq_reader text names; do
     bin=build/fuzz/fuzz_$h
     if [ ! -x "$bin" ]; then fail "$bin not built"; continue; fi
     log=build/fuzz/$h.log

@@ -20,7 +20,7 @@
 #include <unistd.h>
 
 #include "customflow.h"
-#include "report/summary.h"
+#include "summary/summary.h"
 
 static cf_session *running; /* for the signal handler */
 static volatile sig_atomic_t stop_signal;
@@ -184,7 +184,7 @@ static const cf_option_info *option_of(int c)
 int main(int argc, char **argv)
 {
     if (argc > 1 && !strcmp(argv[1], "summary"))
-        return cf_summary_main(argc - 1, argv + 1);
+        return summary_main(argc - 1, argv + 1);
     struct option *longopts;
     char *shortopts;
     cf_config *cfg = cf_config_new();
@@ -275,6 +275,11 @@ int main(int argc, char **argv)
             continue;
         if (r->status == CF_STATUS_FAILED || r->status == CF_STATUS_DAMAGED)
             fprintf(stderr, "customflow: %s\n", r->message);
+        if (r->status == CF_STATUS_SKIPPED) {
+            if (!quiet)
+                fprintf(stderr, "%s\n", r->message);
+            continue;
+        }
         if (r->status != CF_STATUS_FAILED && !quiet)
             print_report(r, variants);
     }

@@ -37,6 +37,9 @@ struct cf_config {
     uint32_t context;       /* --context K: the device's previous K records (0: off) */
     cf_codec codec;
     cf_input_hash input_hash;
+    /* inputs */
+    int merge;         /* all inputs read as one capture, in timestamp order */
+    int skip_existing; /* an input whose files hold the same input and options is skipped */
     /* running */
     uint32_t jobs;    /* captures at once (0: one per core) */
     uint32_t threads; /* threads of one conversion (0: the cores --jobs leaves) */

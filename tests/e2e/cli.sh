@@ -27,6 +27,7 @@ mkdir -p "$TMP/d"
 cp "$TMP/ok.pcap" "$TMP/d/ok.pcap"
 
 run_cf 0 '^customflow [0-9]' --version
+run_cf 0 '^customflow [0-9.]+ \(libpcap [0-9][0-9.]*, zstd [0-9][0-9.]*, zlib [0-9][0-9.]*\)$' --version
 run_cf 0 'usage: customflow' --help
 run_cf 2 "unknown option '--bogus'" --bogus "$TMP/ok.pcap"
 run_cf 2 'no capture given' -o "$TMP/o"
@@ -43,7 +44,8 @@ run_cf 2 "--compression: 'lz4' is not" --compression lz4 "$TMP/ok.pcap"
 run_cf 2 "--local 300.1.1.0/24: not an address" --local 300.1.1.0/24 -o "$TMP/o" "$TMP/ok.pcap"
 run_cf 2 "nothere.txt" -d "$TMP/nothere.txt" -o "$TMP/o" "$TMP/ok.pcap"
 run_cf 2 "nothere.pcap: No such file" -o "$TMP/o" "$TMP/nothere.pcap"
-run_cf 2 "is a directory" -o "$TMP/o" "$TMP/d"
+mkdir -p "$TMP/nocaps" # a directory is every capture under it: none here
+run_cf 2 "nocaps: no capture in this directory" -o "$TMP/o" "$TMP/nocaps"
 run_cf 2 "would both write ok.parquet" -o "$TMP/o" "$TMP/ok.pcap" "$TMP/d/ok.pcap"
 check "usage errors start no work" test ! -e "$TMP/o/bidirectional/ok.parquet"
 touch "$TMP/file"
