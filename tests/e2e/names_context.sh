@@ -185,6 +185,11 @@ expect "remote_name the same with -b 0 --threads 2" \
 check "--names --context output byte-identical at 1 and 2 threads" \
     cmp -s "$TMP/t1/bidirectional/alexa-app.parquet" "$TMP/t2/bidirectional/alexa-app.parquet"
 
+# --merge: two captures read as one, one file: context rows still right
+"$CF" -q --context $K --merge -o "$TMP/merged" "$P/general/android.pcap" "$P/general/iphone.pcap"
+check "--merge with --context converts" test $? -eq 0
+context_check "$TMP/merged/bidirectional/android.parquet" $K
+
 # a wrong name must be caught: the first named record gets another name
 awk -F'\t' 'BEGIN{OFS="\t"} !done && $6 != "" {$6 = "wrong.example"; done = 1} {print}' \
     "$TMP/alexa-app.tsv" >"$TMP/wrong.tsv"
