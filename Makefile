@@ -18,7 +18,7 @@ OPT = -O2 -g
 endif
 
 PKGS = libpcap libzstd zlib libxxhash
-CPPFLAGS += -Ilib -D_GNU_SOURCE
+CPPFLAGS += -Ilib -Iprograms -D_GNU_SOURCE
 CFLAGS += -std=c11 -Wall -Wextra -Werror $(OPT) $(SANFLAGS) -MMD -MP
 LDFLAGS += $(SANFLAGS)
 LDLIBS += $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lpcap -lzstd -lz -lxxhash) -lsnappy -lm -lpthread
@@ -47,7 +47,12 @@ $(BUILD)/obj/%.o: %.c
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
 $(BUILD)/%: $(BUILD)/obj/programs/%.o $(BUILD)/libcustomflow.a
-	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+	$(CC) $(LDFLAGS) $(filter %.o,$^) $(BUILD)/libcustomflow.a $(LDLIBS) -o $@
+
+# The customflow command's subcommands `plan` and `task` (programs/cluster/*.c):
+# part of build/customflow, not of the library.
+CLUSTER_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard programs/cluster/*.c))
+$(BUILD)/customflow: $(CLUSTER_OBJ)
 
 $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(BUILD)/libcustomflow.a
 	@mkdir -p $(@D)

@@ -1,0 +1,263 @@
+/* customflow plan -o OUT [conversion options] INPUTS...
+ *
+ * Checks the options as a conversion would (device list, filter), expands
+ * directories into their captures, makes every path absolute (tasks run on
+ * other machines, from other directories), orders the captures largest
+ * first (so that the long tasks start first and the array ends evenly) and
+ * writes OUT/plan.tsv; prints the number of tasks. Uses customflow.h only. */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cluster/cluster.h"
+#include "cluster/plan_file.h"
+#include "cluster/task_files.h"
+#include "customflow.h"
+
+static void plan_usage(FILE *f)
+{
+    fputs("usage: customflow plan -o OUT [OPTIONS] INPUT...\n"
+          "Splits the conversion of INPUTs (captures, or directories of captures) into\n"
+          "independent tasks, one per capture, largest first; writes OUT/plan.tsv and\n"
+          "prints the number of tasks N. `customflow task OUT K` runs task K (0 to N-1)\n"
+          "into OUT. OPTIONS are the conversion options of customflow (see\n"
+          "customflow --help); -o is required. Exit status: 0 planned, 2 usage or\n"
+          "input errors.\n",
+          f);
+}
+
+/* The option named by argv[*i] (--name, --name=value, -x, -xVALUE) set in
+ * cfg; advances *i past its value. */
+static int take_option(cf_config *cfg, int argc, char **argv, int *i, char *err, size_t errlen)
+{
+    const char *a = argv[*i], *value = NULL;
+    size_t n;
+    const cf_option_info *opts = cf_options(&n), *o = NULL;
+    if (a[1] == '-') {
+        const char *name = a + 2, *eq = strchr(name, '=');
+        size_t len = eq ? (size_t)(eq - name) : strlen(name);
+        for (size_t k = 0; k < n && !o; k++)
+            if (strlen(opts[k].name) == len && !strncmp(opts[k].name, name, len))
+                o = &opts[k];
+        if (o && eq)
+            value = eq + 1;
+        if (o && eq && !o->arg) {
+            snprintf(err, errlen, "option '--%s' takes no value", o->name);
+            return -1;
+        }
+    } else {
+        for (size_t k = 0; k < n && !o; k++)
+            if (opts[k].short_name && opts[k].short_name == a[1])
+                o = &opts[k];
+        if (o && a[2]) {
+            if (!o->arg) {
+                snprintf(err, errlen, "'%s': give switches one by one", a);
+                return -1;
+            }
+            value = a + 2;
+        }
+    }
+    if (!o) {
+        snprintf(err, errlen, "unknown option '%s' (see customflow --help)", a);
+        return -1;
+    }
+    if (o->arg && !value) {
+        if (*i + 1 >= argc) {
+            snprintf(err, errlen, "option '%s' needs a value", a);
+            return -1;
+        }
+        value = argv[++*i];
+    }
+    return cf_config_set(cfg, o->name, value, err, errlen);
+}
+
+/* Options whose value is a path (placeholder FILE or DIR) made absolute:
+ * tasks run from other directories. The output directory is created. */
+static int absolute_paths(cf_config *cfg, char *err, size_t errlen)
+{
+    size_t n;
+    const cf_option_info *opts = cf_options(&n);
+    for (size_t k = 0; k < n; k++) {
+        if (!opts[k].arg || (strcmp(opts[k].arg, "FILE") != 0 && strcmp(opts[k].arg, "DIR") != 0))
+            continue;
+        char value[PATH_MAX], abs[PATH_MAX];
+        if (!cf_config_get(cfg, opts[k].name, value, sizeof value) || !value[0])
+            continue;
+        if (!strcmp(opts[k].arg, "DIR") && make_dirs(value) != 0) {
+            snprintf(err, errlen, "%.900s: cannot create directory: %s", value, strerror(errno));
+            return -1;
+        }
+        if (!realpath(value, abs)) {
+            snprintf(err, errlen, "--%s %.900s: %s", opts[k].name, value, strerror(errno));
+            return -1;
+        }
+        if (cf_config_set(cfg, opts[k].name, abs, err, errlen) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+typedef struct capture_entry {
+    char *path; /* absolute */
+    uint64_t bytes;
+    size_t order; /* input order: ties keep it */
+} capture_entry;
+
+static int largest_first(const void *a, const void *b)
+{
+    const capture_entry *x = a, *y = b;
+    if (x->bytes != y->bytes)
+        return x->bytes > y->bytes ? -1 : 1;
+    return x->order < y->order ? -1 : x->order > y->order;
+}
+
+/* The captures of the inputs, absolute, checked, largest first. */
+static capture_entry *list_captures(char **inputs, size_t n_inputs, size_t *count, char *err,
+                                    size_t errlen)
+{
+    char **paths;
+    size_t n;
+    if (cf_expand_inputs((const char *const *)inputs, n_inputs, &paths, &n, err, errlen) != 0)
+        return NULL;
+    capture_entry *c = calloc(n ? n : 1, sizeof *c);
+    char(*stems)[256] = calloc(n ? n : 1, sizeof *stems);
+    int bad = !c || !stems;
+    if (bad)
+        snprintf(err, errlen, "out of memory");
+    for (size_t k = 0; k < n && !bad; k++) {
+        struct stat st;
+        char abs[PATH_MAX];
+        if (!strcmp(paths[k], "-")) {
+            snprintf(err, errlen, "-: standard input cannot be planned; give capture files");
+            bad = 1;
+        } else if (stat(paths[k], &st) != 0 || !realpath(paths[k], abs)) {
+            snprintf(err, errlen, "%s: %s", paths[k], strerror(errno));
+            bad = 1;
+        } else if (!S_ISREG(st.st_mode)) {
+            snprintf(err, errlen, "%s: not a regular file (a FIFO or device cannot be planned)",
+                     paths[k]);
+            bad = 1;
+        } else if (strpbrk(abs, "\t\n")) {
+            snprintf(err, errlen, "%s: a tab or newline in the path cannot go into a plan",
+                     paths[k]);
+            bad = 1;
+        } else if (!(c[k].path = strdup(abs))) {
+            snprintf(err, errlen, "out of memory");
+            bad = 1;
+        } else {
+            c[k].bytes = (uint64_t)st.st_size;
+            c[k].order = k;
+            cf_input_stem(abs, stems[k], sizeof stems[k]);
+            for (size_t m = 0; m < k && !bad; m++)
+                if (!strcmp(stems[k], stems[m])) {
+                    snprintf(err, errlen,
+                             "%s and %s would both write %s.parquet: give them different names or "
+                             "plan them into different outputs",
+                             c[m].path, c[k].path, stems[k]);
+                    bad = 1;
+                }
+        }
+    }
+    cf_inputs_free(paths, n);
+    free(stems);
+    if (bad) {
+        for (size_t k = 0; c && k < n; k++)
+            free(c[k].path);
+        free(c);
+        return NULL;
+    }
+    qsort(c, n, sizeof *c, largest_first);
+    *count = n;
+    return c;
+}
+
+int plan_main(int argc, char **argv)
+{
+    char err[1024] = "";
+    cf_config *cfg = cf_config_new();
+    char **inputs = calloc((size_t)argc, sizeof *inputs);
+    size_t n_inputs = 0, n_caps = 0;
+    capture_entry *caps = NULL;
+    plan p = {.mode = "per-capture"};
+    int status = 2;
+    if (!cfg || !inputs) {
+        fprintf(stderr, "customflow plan: out of memory\n");
+        goto out;
+    }
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+            plan_usage(stdout);
+            status = 0;
+            goto out;
+        }
+        if (argv[i][0] == '-' && argv[i][1]) {
+            if (take_option(cfg, argc, argv, &i, err, sizeof err) != 0)
+                goto fail;
+        } else {
+            inputs[n_inputs++] = argv[i];
+        }
+    }
+    char out[PATH_MAX], merge[16];
+    if (!cf_config_get(cfg, "output", out, sizeof out) || !out[0] || !strcmp(out, "-")) {
+        snprintf(err, sizeof err,
+                 "-o OUT is required (a directory: the plan and outputs go there)");
+        goto fail;
+    }
+    /* Per-day tasks (--merge --rotate 1d) are the plan format's FROM/TO
+     * window; until they are implemented a merged plan is refused rather
+     * than converted per capture. */
+    if (cf_config_get(cfg, "merge", merge, sizeof merge) && !strcmp(merge, "true")) {
+        snprintf(err, sizeof err, "--merge: per-day plans are not implemented yet");
+        goto fail;
+    }
+    if (n_inputs == 0) {
+        snprintf(err, sizeof err, "no input given (captures or directories)");
+        goto fail;
+    }
+    if (absolute_paths(cfg, err, sizeof err) != 0)
+        goto fail;
+    /* Everything a task would refuse is refused now, once. */
+    cf_session *s = cf_session_new(cfg, NULL, NULL, err, sizeof err);
+    if (!s)
+        goto fail;
+    cf_session_free(s);
+    if (!(caps = list_captures(inputs, n_inputs, &n_caps, err, sizeof err)))
+        goto fail;
+    if (!(p.options = cf_config_write_lines(cfg, err, sizeof err)))
+        goto fail;
+    p.tasks = calloc(n_caps, sizeof *p.tasks);
+    if (!p.tasks) {
+        snprintf(err, sizeof err, "out of memory");
+        goto fail;
+    }
+    for (size_t k = 0; k < n_caps; k++) {
+        p.tasks[k] = (plan_task){.bytes = caps[k].bytes, .inputs = &caps[k].path, .n_inputs = 1};
+    }
+    p.n_tasks = n_caps;
+    cf_config_get(cfg, "output", out, sizeof out);
+    /* Statuses and logs of an earlier plan name other tasks: gone first. */
+    if (task_files_clear(out, err, sizeof err) != 0)
+        goto fail;
+    char path[PATH_MAX + 16];
+    snprintf(path, sizeof path, "%s/%s", out, PLAN_FILE);
+    if (plan_write(path, &p, err, sizeof err) != 0)
+        goto fail;
+    printf("%zu\n", n_caps);
+    status = 0;
+    goto out;
+fail:
+    fprintf(stderr, "customflow plan: %s\n", err);
+out:
+    free(p.tasks); /* the inputs are caps' */
+    free(p.options);
+    for (size_t k = 0; caps && k < n_caps; k++)
+        free(caps[k].path);
+    free(caps);
+    free(inputs);
+    cf_config_free(cfg);
+    return status;
+}
