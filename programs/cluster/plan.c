@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cluster/cluster.h"
+#include "cluster/pack.h"
 #include "cluster/plan_file.h"
 #include "cluster/task_files.h"
 #include "customflow.h"
@@ -25,8 +26,11 @@ static void plan_usage(FILE *f)
           "independent tasks, one per capture, largest first; writes OUT/plan.tsv and\n"
           "prints the number of tasks N. `customflow task OUT K` runs task K (0 to N-1)\n"
           "into OUT. OPTIONS are the conversion options of customflow (see\n"
-          "customflow --help); -o is required. Exit status: 0 planned, 2 usage or\n"
-          "input errors.\n",
+          "customflow --help); -o is required.\n"
+          "  --task-bytes SIZE  pack captures smaller than SIZE (suffix K, M, G: x1024)\n"
+          "                     into shared tasks of at most SIZE (default 0: one task\n"
+          "                     per capture); outputs are the same either way\n"
+          "Exit status: 0 planned, 2 usage or input errors.\n",
           f);
 }
 
@@ -98,6 +102,27 @@ static int absolute_paths(cf_config *cfg, char *err, size_t errlen)
         if (cf_config_set(cfg, opts[k].name, abs, err, errlen) != 0)
             return -1;
     }
+    return 0;
+}
+
+/* SIZE with an optional K, M or G (x1024) suffix. */
+static int parse_size(const char *s, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    int shift = 0;
+    if (*end == 'K' || *end == 'k')
+        shift = 10;
+    else if (*end == 'M' || *end == 'm')
+        shift = 20;
+    else if (*end == 'G' || *end == 'g')
+        shift = 30;
+    if (shift)
+        end++;
+    if (!*s || s[0] == '-' || *end || errno || v > (UINT64_MAX >> shift))
+        return -1;
+    *out = (uint64_t)v << shift;
     return 0;
 }
 
@@ -175,12 +200,47 @@ static capture_entry *list_captures(char **inputs, size_t n_inputs, size_t *coun
     return c;
 }
 
+/* The plan's tasks: captures packed by pack_captures, each task's inputs
+ * largest first, the tasks largest first. Input paths are caps'. */
+static int build_tasks(const capture_entry *caps, size_t n, uint64_t task_bytes, plan *p, char *err,
+                       size_t errlen)
+{
+    uint64_t *bytes = calloc(n, sizeof *bytes);
+    size_t *group = calloc(n, sizeof *group), n_tasks = 0;
+    for (size_t k = 0; bytes && k < n; k++)
+        bytes[k] = caps[k].bytes;
+    if (bytes && group)
+        n_tasks = pack_captures(bytes, n, task_bytes, group);
+    p->tasks = n_tasks ? calloc(n_tasks, sizeof *p->tasks) : NULL;
+    int rc = p->tasks ? 0 : -1;
+    for (size_t t = 0; rc == 0 && t < n_tasks; t++) {
+        plan_task *pt = &p->tasks[t];
+        for (size_t k = 0; k < n; k++)
+            pt->n_inputs += group[k] == t;
+        if (!(pt->inputs = calloc(pt->n_inputs, sizeof *pt->inputs)))
+            rc = -1;
+        p->n_tasks = t + 1;
+        size_t m = 0;
+        for (size_t k = 0; rc == 0 && k < n; k++)
+            if (group[k] == t) {
+                pt->inputs[m++] = caps[k].path;
+                pt->bytes += caps[k].bytes;
+            }
+    }
+    if (rc != 0)
+        snprintf(err, errlen, "out of memory");
+    free(bytes);
+    free(group);
+    return rc;
+}
+
 int plan_main(int argc, char **argv)
 {
     char err[1024] = "";
     cf_config *cfg = cf_config_new();
     char **inputs = calloc((size_t)argc, sizeof *inputs);
     size_t n_inputs = 0, n_caps = 0;
+    uint64_t task_bytes = 0;
     capture_entry *caps = NULL;
     plan p = {.mode = "per-capture"};
     int status = 2;
@@ -194,7 +254,13 @@ int plan_main(int argc, char **argv)
             status = 0;
             goto out;
         }
-        if (argv[i][0] == '-' && argv[i][1]) {
+        if (!strncmp(argv[i], "--task-bytes", 12) && (argv[i][12] == '=' || !argv[i][12])) {
+            const char *v = argv[i][12] ? argv[i] + 13 : i + 1 < argc ? argv[++i] : "";
+            if (parse_size(v, &task_bytes) != 0) {
+                snprintf(err, sizeof err, "--task-bytes: '%s' is not a size (N, NK, NM, NG)", v);
+                goto fail;
+            }
+        } else if (argv[i][0] == '-' && argv[i][1]) {
             if (take_option(cfg, argc, argv, &i, err, sizeof err) != 0)
                 goto fail;
         } else {
@@ -229,15 +295,8 @@ int plan_main(int argc, char **argv)
         goto fail;
     if (!(p.options = cf_config_write_lines(cfg, err, sizeof err)))
         goto fail;
-    p.tasks = calloc(n_caps, sizeof *p.tasks);
-    if (!p.tasks) {
-        snprintf(err, sizeof err, "out of memory");
+    if (build_tasks(caps, n_caps, task_bytes, &p, err, sizeof err) != 0)
         goto fail;
-    }
-    for (size_t k = 0; k < n_caps; k++) {
-        p.tasks[k] = (plan_task){.bytes = caps[k].bytes, .inputs = &caps[k].path, .n_inputs = 1};
-    }
-    p.n_tasks = n_caps;
     cf_config_get(cfg, "output", out, sizeof out);
     /* Statuses and logs of an earlier plan name other tasks: gone first. */
     if (task_files_clear(out, err, sizeof err) != 0)
@@ -246,13 +305,15 @@ int plan_main(int argc, char **argv)
     snprintf(path, sizeof path, "%s/%s", out, PLAN_FILE);
     if (plan_write(path, &p, err, sizeof err) != 0)
         goto fail;
-    printf("%zu\n", n_caps);
+    printf("%zu\n", p.n_tasks);
     status = 0;
     goto out;
 fail:
     fprintf(stderr, "customflow plan: %s\n", err);
 out:
-    free(p.tasks); /* the inputs are caps' */
+    for (size_t k = 0; k < p.n_tasks; k++)
+        free(p.tasks[k].inputs); /* the paths are caps' */
+    free(p.tasks);
     free(p.options);
     for (size_t k = 0; caps && k < n_caps; k++)
         free(caps[k].path);

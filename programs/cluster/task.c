@@ -94,6 +94,19 @@ static void log_report(FILE *log, const cf_report *r)
              r->message[0] ? ": " : "", r->message);
 }
 
+/* A task of several captures converts them --jobs at a time: what the plan
+ * says, else the CPUs Slurm gave the task, else one (the task is one of
+ * many sharing the machine). */
+static int set_task_jobs(cf_config *cfg, const char *options, char *err, size_t errlen)
+{
+    if (options && (!strncmp(options, "jobs=", 5) || strstr(options, "\njobs=")))
+        return 0;
+    const char *cpus = getenv("SLURM_CPUS_PER_TASK");
+    if (cpus && *cpus && cf_config_set(cfg, "jobs", cpus, err, errlen) == 0)
+        return 0;
+    return cf_config_set(cfg, "jobs", "1", err, errlen);
+}
+
 static int parse_index(const char *s, size_t *k)
 {
     char *end;
@@ -164,6 +177,8 @@ int task_main(int argc, char **argv)
     if (!cfg || cf_config_read_lines(cfg, p.options ? p.options : "", err, sizeof err) != 0) {
         if (!cfg)
             snprintf(err, sizeof err, "out of memory");
+        status = 2;
+    } else if (set_task_jobs(cfg, p.options, err, sizeof err) != 0) {
         status = 2;
     } else if ((s = cf_session_new(cfg, log_warning, log, err, sizeof err))) {
         running = s;
