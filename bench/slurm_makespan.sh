@@ -5,21 +5,23 @@
 # dataset, and a projection of the makespan on more nodes from the tasks'
 # own times. Needs root and the slurm packages. Prints Markdown.
 #
-#   bench/slurm_makespan.sh [--files N] [--mb MB] [--runs R] [BUILD]
+#   bench/slurm_makespan.sh [--files N] [--mb MB] [--runs R] [--task-bytes S] [BUILD]
 #
 # Dataset: N generated captures (cf-gencap iot-day, seeds 1..N) of MB*k/N
 # megabytes for k = 1..N (uneven, as real collections are), plus the real
 # IoT captures of ../shared/pcaps/iot when present. Each measurement is
-# the median of R runs; the array's makespan runs from sbatch to the last
+# the median of R runs; --task-bytes is passed to customflow plan (small
+# captures packed into shared tasks); the array's makespan runs from sbatch to the last
 # element leaving the queue (what a user waits for).
 set -eu
 cd "$(dirname "$0")/.."
-FILES=12 MB=240 RUNS=3 BUILD=build
+FILES=12 MB=240 RUNS=3 BUILD=build PACK=()
 while [ $# -gt 0 ]; do
     case $1 in
     --files) FILES=$2; shift 2 ;;
     --mb) MB=$2; shift 2 ;;
     --runs) RUNS=$2; shift 2 ;;
+    --task-bytes) PACK=(--task-bytes "$2"); shift 2 ;;
     *) BUILD=$1; shift ;;
     esac
 done
@@ -47,8 +49,8 @@ tests/cluster/slurm-up.sh "$CL" >/dev/null
 . "$CL/env"
 export CUSTOMFLOW=$CF
 OUT=$TMP/out
-N=$("$CF" plan -o "$OUT" -d "$TMP/dev.txt" "${inputs[@]}")
-mapfile -t files < <(awk -F'\t' '$1 == "task" {print $6}' "$OUT/plan.tsv")
+N=$("$CF" plan -o "$OUT" "${PACK[@]}" -d "$TMP/dev.txt" "${inputs[@]}")
+mapfile -t files < <(awk -F'\t' '$1 == "task" {for (f = 6; f <= NF; f++) print $f}' "$OUT/plan.tsv")
 bytes=$(awk -F'\t' '$1 == "task" {s += $3} END {print s}' "$OUT/plan.tsv")
 
 # Local: one machine, --jobs 2 (its two cores), the same captures.
@@ -75,7 +77,7 @@ done
 # Per-task times of the last run, in plan order (largest first).
 for ((k = 0; k < N; k++)); do cut -f4 "$OUT/tasks/$k.status"; done >"$TMP/task.s"
 LOCAL=$(cat "$TMP/local.s") ARRAY=$(cat "$TMP/array.s")
-awk -v n="$N" -v bytes="$bytes" -v local_s="$LOCAL" -v array_s="$ARRAY" -v runs="$RUNS" '
+awk -v n="$N" -v captures="${#files[@]}" -v bytes="$bytes" -v local_s="$LOCAL" -v array_s="$ARRAY" -v runs="$RUNS" '
 # Makespan of list scheduling in plan order on m nodes: each task to the
 # node that frees first (what Slurm does with an array and idle nodes).
 function lpt(m, extra,   k, j, best, free, span) {
@@ -94,7 +96,7 @@ END {
     ideal2 = lpt(2, 0)
     # What the array cost beyond its tasks, per task and node.
     over = (array_s - ideal2) * 2 / n; if (over < 0) over = 0
-    printf "Dataset: %d captures, %.1f MB; %d runs, medians.\n\n", n, bytes / 1e6, runs
+    printf "Dataset: %d captures in %d tasks, %.1f MB; %d runs, medians.\n\n", captures, n, bytes / 1e6, runs
     printf "| run | makespan (s) | MB/s |\n| --- | ---: | ---: |\n"
     printf "| `customflow --jobs 2`, one machine | %.2f | %.0f |\n", local_s, bytes / 1e6 / local_s
     printf "| Slurm array, 2 nodes x 1 CPU (same machine) | %.2f | %.0f |\n\n", array_s, bytes / 1e6 / array_s
