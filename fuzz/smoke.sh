@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 secs=${1:-60}
 corp=build/fuzz/corpus
 art=build/fuzz/artifacts
-mkdir -p "$corp"/{capture,pipeline,devices,decode,text} "$art"
+mkdir -p "$corp"/{capture,pipeline,devices,decode,text,config_lines} "$art"
 if [ -n "$SHARED_DIR" ] && [ -d "$SHARED_DIR/pcaps" ]; then
     find "$SHARED_DIR/pcaps" -type f -size -64k \( -name '*.pcap*' -o -name '*.cap' -o -name '*.snoop' \) \
         -exec cp -t "$corp/capture" {} + 2>/dev/null
@@ -19,7 +19,9 @@ else
 fi
 [ -f build/sample.pcap ] && cp build/sample.pcap "$corp/capture/" && cp build/sample.pcap "$corp/pipeline/"
 [ -f build/sample-devices.txt ] && cp build/sample-devices.txt "$corp/devices/"
-for h in capture pipeline devices decode text; do
+printf 'packets=7\nlocal=10.0.0.0/8\nlocal=fd00::/8\nanonymize=false\nfilter=tcp port 80\n' \
+    >"$corp/config_lines/plan-options"
+for h in capture pipeline devices decode text config_lines; do
     bin=build/fuzz/fuzz_$h
     if [ ! -x "$bin" ]; then fail "$bin not built"; continue; fi
     log=build/fuzz/$h.log
