@@ -2,8 +2,8 @@
 # A dataset converted on a real two-node Slurm cluster brought up on this
 # machine (tests/cluster/slurm-up.sh): `customflow plan`, the job array of
 # scripts/slurm/submit.sh, a task that fails once (its capture is away) and
-# is resubmitted alone by resubmit-failed.sh, the summary job that runs
-# only once every task is done. The outputs must equal, byte for byte, a
+# one cancelled while running (scancel), both resubmitted alone by
+# resubmit-failed.sh, the summary job that runs only once every task is done. The outputs must equal, byte for byte, a
 # local `customflow --jobs 2` run of the same captures, and the tasks must
 # have run on both nodes. Needs root and Debian's slurm packages; skips
 # otherwise. Every wait is bounded.
@@ -25,7 +25,6 @@ if ! tests/cluster/slurm-up.sh "$CL" >"$TMP/up.log" 2>&1; then
 fi
 pass
 . "$CL/env"
-export CUSTOMFLOW=$CF
 
 # wait_jobs SECONDS ID...: until none of the jobs is queued or running.
 wait_jobs() {
@@ -69,25 +68,45 @@ mapfile -t files < <(awk -F'\t' '$1 == "task" {print $6}' "$OUT/plan.tsv" | sort
 # The local reference: one machine, two jobs, the same captures.
 "$CF" -q --jobs 2 -o "$TMP/local" "${OPTS[@]}" "${files[@]}"
 
-# Round 1: gen2's capture is away, so its task fails once.
+# Round 1: gen2's capture is away, so its task fails; gen3's task is
+# cancelled (scancel) while it runs: a wrapper holds it once before
+# customflow starts.
 K2=$(awk -F'\t' '$1 == "task" && $6 ~ /\/gen2.pcap$/ {print $2}' "$OUT/plan.tsv")
+K3=$(awk -F'\t' '$1 == "task" && $6 ~ /\/gen3.pcap$/ {print $2}' "$OUT/plan.tsv")
+cat >"$TMP/slowcf" <<SH
+#!/bin/sh
+if [ "\$3" = "$K3" ] && mkdir "$TMP/held" 2>/dev/null; then sleep 30; fi
+exec "$CF" "\$@"
+SH
+chmod +x "$TMP/slowcf"
+export CUSTOMFLOW=$TMP/slowcf
 mv "$TMP/caps/gen2.pcap" "$TMP/gen2.away"
 read -r array summary < <(scripts/slurm/submit.sh "$OUT")
 check "array submitted" test -n "$array"
+held=0
+for _ in $(seq 200); do
+    [ -d "$TMP/held" ] && [ -n "$(squeue -h -j "${array}_$K3" -t R)" ] && { held=1; break; }
+    sleep 0.1
+done
+check "task $K3 running (held)" test $held = 1
+scancel "${array}_$K3"
 check "round 1 ends" wait_jobs 60 "$array" "$summary"
 ok=0 bad=()
 for ((k = 0; k < N; k++)); do
     if [ "$(cut -f1 "$OUT/tasks/$k.status" 2>/dev/null)" = 0 ]; then ok=$((ok + 1)); else bad+=("$k"); fi
 done
-check "round 1: all tasks but one done" test "$ok" = $((N - 1))
-check "round 1: the failed task is gen2's" test "${bad[*]}" = "$K2"
+want_bad=$(printf '%s\n' "$K2" "$K3" | sort -n | tr '\n' ' ')
+check "round 1: all tasks but two done" test "$ok" = $((N - 2))
+check "round 1: the failed and the cancelled task are left" test "${bad[*]} " = "$want_bad"
 check "failed task's status names the capture" grep -q 'gen2.pcap' "$OUT/tasks/$K2.status"
-check "no summary while a task failed" test ! -e "$OUT/summary.txt"
+check "cancelled task has no status" test ! -e "$OUT/tasks/$K3.status"
+check "no summary while tasks are missing" test ! -e "$OUT/summary.txt"
 
-# Round 2: the capture is back; only the failed index is resubmitted.
+# Round 2: the capture is back; only the two indices are resubmitted.
 mv "$TMP/gen2.away" "$TMP/caps/gen2.pcap"
 scripts/slurm/resubmit-failed.sh "$OUT" >"$TMP/resub.txt"
-check "resubmitted only the failed index" grep -q "resubmitting 1 of $N tasks: $K2\$" "$TMP/resub.txt"
+check "resubmitted only the failed and the cancelled index" \
+    grep -q "resubmitting 2 of $N tasks: $(echo $want_bad | tr ' ' ',')\$" "$TMP/resub.txt"
 read -r array2 summary2 < <(tail -1 "$TMP/resub.txt")
 check "round 2 ends" wait_jobs 60 "$array2" "$summary2"
 check "task $K2 ran twice (two attempts in its log)" test "$(grep -c '^task .* start ' "$OUT/tasks/$K2.log")" = 2
