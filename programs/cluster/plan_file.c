@@ -154,9 +154,6 @@ static int parse_task(char **f, size_t nf, size_t expect_k, plan_task *t)
     return 0;
 }
 
-/* Most fields a task line may have: its inputs plus five. */
-#define MAX_FIELDS 100005
-
 int plan_read(const char *path, plan *p, char *err, size_t errlen)
 {
     memset(p, 0, sizeof *p);
@@ -166,18 +163,32 @@ int plan_read(const char *path, plan *p, char *err, size_t errlen)
                  strerror(errno));
         return -1;
     }
-    char *line = NULL, **fields = malloc(MAX_FIELDS * sizeof *fields);
-    size_t cap = 0, lineno = 0, opt_len = 0, task_cap = 0;
+    char *line = NULL, **fields = NULL;
+    size_t cap = 0, lineno = 0, opt_len = 0, task_cap = 0, fields_cap = 0;
     ssize_t got;
-    int rc = fields ? 0 : -1, seen_header = 0;
-    const char *why = fields ? "" : "out of memory";
+    int rc = 0, seen_header = 0;
+    const char *why = "";
     while (rc == 0 && (got = getline(&line, &cap, f)) >= 0) {
         lineno++;
         if (got > 0 && line[got - 1] == '\n')
             line[--got] = 0;
         if (got == 0 || line[0] == '#')
             continue;
-        size_t nf = split_tabs(line, fields, MAX_FIELDS);
+        /* A task line has a field per input: as many as it has tabs + 1. */
+        size_t want = 1;
+        for (const char *c = line; *c; c++)
+            want += *c == '\t';
+        if (want > fields_cap) {
+            char **grown = realloc(fields, want * sizeof *grown);
+            if (!grown) {
+                why = "out of memory";
+                rc = -1;
+                break;
+            }
+            fields = grown;
+            fields_cap = want;
+        }
+        size_t nf = split_tabs(line, fields, want);
         if (!seen_header) {
             if (nf != 2 || strcmp(fields[0], "customflow-plan") != 0) {
                 why = "not a customflow plan";
