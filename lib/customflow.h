@@ -316,13 +316,14 @@ CF_API int cf_convert_inputs(cf_session *s, const char *const *inputs, size_t n,
 CF_API void cf_reports_free(cf_report *reps, size_t n);
 
 /* The captures a list of inputs names: a file (or "-") stands for itself;
- * a directory for every capture under it (file names ending in .pcap,
- * .pcapng, .cap or .dmp, optionally .gz/.zst/.zstd; any case), walked
- * recursively in name order (byte order), names starting with '.' skipped.
- * Inputs that do not exist are passed through (converting them reports
- * the error). *captures (*n_captures paths) is freed with cf_inputs_free.
- * 0, or -1 with a message (an unreadable directory, one with no capture). */
-CF_API int cf_expand_inputs(const char *const *inputs, size_t n, char ***captures,
+ * a directory for every capture under it, recursively, in name order (byte
+ * order; symbolic links to directories not followed). Captures are told by
+ * their first bytes (pcap, pcapng, gzip, zstd), not their names; other
+ * files are skipped and counted in a warning through the session. Inputs
+ * that do not exist are passed through (converting them reports the
+ * error). *captures (*n_captures paths) is freed with cf_inputs_free. 0, or
+ * -1 with a message (an unreadable directory, one with no capture). */
+CF_API int cf_expand_inputs(cf_session *s, const char *const *inputs, size_t n, char ***captures,
                             size_t *n_captures, char *err, size_t errlen);
 CF_API void cf_inputs_free(char **captures, size_t n);
 

@@ -250,47 +250,25 @@ static int strip_ext(const char *s, size_t *n, const char *ext)
     return 1;
 }
 
-static const char *const compression_exts[] = {".gz", ".zst", ".zstd"};
-static const char *const capture_exts[] = {".pcapng", ".pcap", ".cap", ".dmp"};
-
-/* Length of the file name b without its compression and capture extensions;
- * *had_capture_ext tells whether a capture extension was there. */
-static size_t stem_length(const char *b, int *had_capture_ext)
-{
-    size_t n = strlen(b);
-    for (size_t i = 0; i < sizeof compression_exts / sizeof compression_exts[0]; i++)
-        if (strip_ext(b, &n, compression_exts[i]))
-            break;
-    *had_capture_ext = 0;
-    for (size_t i = 0; i < sizeof capture_exts / sizeof capture_exts[0]; i++)
-        if (strip_ext(b, &n, capture_exts[i])) {
-            *had_capture_ext = 1;
-            break;
-        }
-    return n;
-}
-
 void cf_capture_stem(const char *path, char *stem, size_t len)
 {
     if (!stem || !len)
         return;
     const char *b = strrchr(path, '/');
     b = b ? b + 1 : path;
-    int had;
-    size_t n = stem_length(b, &had);
+    size_t n = strlen(b);
+    static const char *const comp[] = {".gz", ".zst", ".zstd"};
+    static const char *const caps[] = {".pcapng", ".pcap", ".cap", ".dmp"};
+    for (size_t i = 0; i < sizeof comp / sizeof comp[0]; i++)
+        if (strip_ext(b, &n, comp[i]))
+            break;
+    for (size_t i = 0; i < sizeof caps / sizeof caps[0]; i++)
+        if (strip_ext(b, &n, caps[i]))
+            break;
     if (n >= len)
         n = len - 1;
     memcpy(stem, b, n);
     stem[n] = '\0';
-}
-
-int cf_capture_named(const char *path)
-{
-    const char *b = strrchr(path, '/');
-    b = b ? b + 1 : path;
-    int had;
-    stem_length(b, &had);
-    return had;
 }
 
 int cf_capture_check_filter(const char *filter, char *err, size_t errlen)

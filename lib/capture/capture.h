@@ -82,9 +82,5 @@ const char *cf_capture_warning(const cf_capture *c);
  * one of each, compression first, ASCII case-insensitive; a name that is
  * nothing but an extension (".pcap") is kept whole. */
 void cf_capture_stem(const char *path, char *stem, size_t len);
-/* 1 when the file name ends in a capture extension (.pcap, .pcapng, .cap,
- * .dmp; any case), optionally compressed (.gz, .zst, .zstd): the files a
- * directory given as input contributes. */
-int cf_capture_named(const char *path);
 
 #endif

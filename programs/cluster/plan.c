@@ -105,6 +105,12 @@ static int absolute_paths(cf_config *cfg, char *err, size_t errlen)
     return 0;
 }
 
+static void print_warning(void *ctx, const char *msg)
+{
+    (void)ctx;
+    fprintf(stderr, "customflow plan: warning: %s\n", msg);
+}
+
 /* SIZE with an optional K, M or G (x1024) suffix. */
 static int parse_size(const char *s, uint64_t *out)
 {
@@ -141,12 +147,12 @@ static int largest_first(const void *a, const void *b)
 }
 
 /* The captures of the inputs, absolute, checked, largest first. */
-static capture_entry *list_captures(char **inputs, size_t n_inputs, size_t *count, char *err,
-                                    size_t errlen)
+static capture_entry *list_captures(cf_session *s, char **inputs, size_t n_inputs, size_t *count,
+                                    char *err, size_t errlen)
 {
     char **paths;
     size_t n;
-    if (cf_expand_inputs((const char *const *)inputs, n_inputs, &paths, &n, err, errlen) != 0)
+    if (cf_expand_inputs(s, (const char *const *)inputs, n_inputs, &paths, &n, err, errlen) != 0)
         return NULL;
     capture_entry *c = calloc(n ? n : 1, sizeof *c);
     char(*stems)[256] = calloc(n ? n : 1, sizeof *stems);
@@ -238,6 +244,7 @@ int plan_main(int argc, char **argv)
 {
     char err[1024] = "";
     cf_config *cfg = cf_config_new();
+    cf_session *s = NULL;
     char **inputs = calloc((size_t)argc, sizeof *inputs);
     size_t n_inputs = 0, n_caps = 0;
     uint64_t task_bytes = 0;
@@ -287,11 +294,9 @@ int plan_main(int argc, char **argv)
     if (absolute_paths(cfg, err, sizeof err) != 0)
         goto fail;
     /* Everything a task would refuse is refused now, once. */
-    cf_session *s = cf_session_new(cfg, NULL, NULL, err, sizeof err);
-    if (!s)
+    if (!(s = cf_session_new(cfg, print_warning, NULL, err, sizeof err)))
         goto fail;
-    cf_session_free(s);
-    if (!(caps = list_captures(inputs, n_inputs, &n_caps, err, sizeof err)))
+    if (!(caps = list_captures(s, inputs, n_inputs, &n_caps, err, sizeof err)))
         goto fail;
     if (!(p.options = cf_config_write_lines(cfg, err, sizeof err)))
         goto fail;
@@ -319,6 +324,7 @@ out:
         free(caps[k].path);
     free(caps);
     free(inputs);
+    cf_session_free(s);
     cf_config_free(cfg);
     return status;
 }

@@ -34,11 +34,14 @@ static int same_config(const cf_config *a, const cf_config *b)
     return 1;
 }
 
-static void touch(const char *path)
+static int warnings;
+static char last_warning[512];
+
+static void count_warning(void *ctx, const char *msg)
 {
-    FILE *f = fopen(path, "w");
-    if (f)
-        fclose(f);
+    (void)ctx;
+    warnings++;
+    snprintf(last_warning, sizeof last_warning, "%s", msg);
 }
 
 int main(void)
@@ -94,8 +97,9 @@ int main(void)
     free(text);
     cf_config_free(c);
 
-    /* Directories: captures only, recursively, in name order; files and
-     * missing paths passed through as given. */
+    /* Directories: captures (by content) only, recursively, in name order;
+     * files and missing paths passed through as given; skipped files
+     * counted in one warning. */
     char dir[] = "/tmp/cf_expand_XXXXXX";
     CHECK(mkdtemp(dir) != NULL);
     char p[256];
@@ -103,29 +107,45 @@ int main(void)
     mkdir(p, 0755);
     snprintf(p, sizeof p, "%s/empty", dir);
     mkdir(p, 0755);
-    const char *files[] = {"c.pcap",    "a.PCAPNG",     "b/x.pcap.gz",
-                           "notes.txt", ".hidden.pcap", "b/y.cap.zst"};
+    static const unsigned char pcap_le[] = {0xd4, 0xc3, 0xb2, 0xa1},
+                               pcapng[] = {0x0a, 0x0d, 0x0d, 0x0a}, gz[] = {0x1f, 0x8b, 8, 0},
+                               plain[] = {'h', 'i', '!', '\n'};
+    struct {
+        const char *name;
+        const unsigned char *bytes;
+    } files[] = {{"c.pcap", pcap_le},  {"a.data", pcapng},        {"b/x.gz", gz},
+                 {"notes.txt", plain}, {".hidden.pcap", pcap_le}, {"b/fake.pcap", plain}};
     for (size_t k = 0; k < sizeof files / sizeof files[0]; k++) {
-        snprintf(p, sizeof p, "%s/%s", dir, files[k]);
-        touch(p);
+        snprintf(p, sizeof p, "%s/%s", dir, files[k].name);
+        FILE *f = fopen(p, "wb");
+        CHECK(f && fwrite(files[k].bytes, 1, 4, f) == 4);
+        if (f)
+            fclose(f);
     }
+    cf_config *cfg = cf_config_new();
+    cf_session *s = cf_session_new(cfg, count_warning, NULL, err, sizeof err);
+    CHECK(s != NULL);
     char **caps;
     size_t n;
     const char *in[] = {dir, "/no/such.pcap"};
-    CHECK(cf_expand_inputs(in, 2, &caps, &n, err, sizeof err) == 0);
+    CHECK(cf_expand_inputs(s, in, 2, &caps, &n, err, sizeof err) == 0);
     CHECK_EQ_INT(n, 5);
-    const char *want[] = {"a.PCAPNG", "b/x.pcap.gz", "b/y.cap.zst", "c.pcap"};
+    const char *want[] = {".hidden.pcap", "a.data", "b/x.gz", "c.pcap"};
     for (size_t k = 0; k < 4 && k < n; k++) {
         snprintf(p, sizeof p, "%s/%s", dir, want[k]);
         CHECK_EQ_STR(caps[k], p);
     }
     if (n == 5)
         CHECK_EQ_STR(caps[4], "/no/such.pcap");
+    CHECK(warnings == 1 && strstr(last_warning, "2 files skipped (not captures)"));
     cf_inputs_free(caps, n);
     snprintf(p, sizeof p, "%s/empty", dir);
     const char *in2[] = {p};
-    CHECK(cf_expand_inputs(in2, 1, &caps, &n, err, sizeof err) == -1 && strstr(err, "no capture"));
+    CHECK(cf_expand_inputs(s, in2, 1, &caps, &n, err, sizeof err) == -1 &&
+          strstr(err, "no capture"));
     CHECK(caps == NULL && n == 0);
+    cf_session_free(s);
+    cf_config_free(cfg);
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     CHECK(system(cmd) == 0);
