@@ -62,6 +62,38 @@ mv g1.away caps/g1.pcap
 check "rerun: done" test "$(cut -f1 out/tasks/$k.status)" = 0
 check "log keeps every attempt (three)" test "$(grep -c ' start ' out/tasks/$k.log)" = 3
 
+# A task stopped by SIGTERM (scancel's first signal) while it converts: exit
+# 143, status "interrupted", no output file left. The capture comes through
+# a FIFO over about 2.5 s, so the task is surely mid-conversion.
+"$B/cf-gencap" --preset iot-day --max-bytes 8M -o big.pcap 2>/dev/null
+mkfifo slow.pcap
+mkdir -p sig
+printf 'customflow-plan\t1\nmode\tper-capture\noption\toutput=%s/sig\ntask\t0\t1\t-\t-\t%s/slow.pcap\n' \
+    "$TMP" "$TMP" >sig/plan.tsv
+/usr/bin/python3 -c '
+import sys, time
+d = open("big.pcap", "rb").read()
+with open("slow.pcap", "wb") as o:
+    for i in range(0, len(d), 65536):
+        o.write(d[i:i + 65536]); o.flush(); time.sleep(0.02)
+' 2>/dev/null &
+writer=$!
+"$CF" task sig 0 2>/dev/null &
+task=$!
+sleep 0.7
+kill -TERM $task
+(sleep 10; kill -KILL $task 2>/dev/null) &
+watchdog=$!
+t0=$SECONDS
+wait $task
+tst=$?
+took=$((SECONDS - t0))
+kill $watchdog $writer 2>/dev/null; wait $watchdog $writer 2>/dev/null
+check "SIGTERM: task ended within 5 s" test $took -le 5
+check "SIGTERM: exit 143" test $tst = 143
+check "SIGTERM: status interrupted" bash -c "cut -f1,2 sig/tasks/0.status | grep -q '^143	interrupted\$'"
+check "SIGTERM: no output file left" test -z "$(find sig -name '*.parquet*')"
+
 # Errors.
 "$CF" plan "${OPTS[@]}" caps >/dev/null 2>err
 check "no -o: exit 2" test $? = 2
