@@ -90,7 +90,7 @@ for _ in $(seq 200); do
 done
 check "task $K3 running (held)" test $held = 1
 scancel "${array}_$K3"
-check "round 1 ends" wait_jobs 60 "$array" "$summary"
+check "round 1 ends" wait_jobs 150 "$array" "$summary"
 ok=0 bad=()
 for ((k = 0; k < N; k++)); do
     if [ "$(cut -f1 "$OUT/tasks/$k.status" 2>/dev/null)" = 0 ]; then ok=$((ok + 1)); else bad+=("$k"); fi
@@ -108,7 +108,7 @@ scripts/slurm/resubmit-failed.sh "$OUT" >"$TMP/resub.txt"
 check "resubmitted only the failed and the cancelled index" \
     grep -q "resubmitting 2 of $N tasks: $(echo $want_bad | tr ' ' ',')\$" "$TMP/resub.txt"
 read -r array2 summary2 < <(tail -1 "$TMP/resub.txt")
-check "round 2 ends" wait_jobs 60 "$array2" "$summary2"
+check "round 2 ends" wait_jobs 90 "$array2" "$summary2"
 check "task $K2 ran twice (two attempts in its log)" test "$(grep -c '^task .* start ' "$OUT/tasks/$K2.log")" = 2
 for ((k = 0; k < N; k++)); do
     [ "$(cut -f1 "$OUT/tasks/$k.status" 2>/dev/null)" = 0 ] || fail "task $k not done after resubmission"
