@@ -51,6 +51,18 @@ N3=$("$CF" plan --task-bytes=100K -o packed "${OPTS[@]}" caps)
 check "re-plan: statuses of the old plan removed" test ! -e packed/tasks/0.status
 check "--task-bytes 100K: more than one task" test "$N3" -gt 1
 
+# Options the sinks added (--rotate) travel through the plan too.
+N4=$("$CF" plan -o rot --rotate 1h "${OPTS[@]}" caps 2>/dev/null)
+check "--rotate carried" grep -q '^option	rotate=1h$' rot/plan.tsv
+for ((k = 0; k < N4; k++)); do "$CF" task rot $k; done
+"$CF" -q --jobs 2 --rotate 1h -o rotlocal "${OPTS[@]}" caps/g1.pcap caps/sub/g2.pcap caps/g3.pcap
+(cd rotlocal && find . -name '*.parquet' | sort) >rot.want
+(cd rot && find . -name '*.parquet' | sort) >rot.got
+check "--rotate: the local run's file names" bash -c "cmp -s rot.want rot.got && grep -q _ rot.got"
+differ=0
+while read -r f; do cmp -s "rotlocal/$f" "rot/$f" || differ=1; done <rot.want
+check "--rotate: byte-identical" test $differ = 0
+
 # A failing task: its status says so, exit 1; a rerun after the fix is done.
 mv caps/g1.pcap g1.away
 k=$(awk -F'\t' '$1 == "task" && $6 ~ /g1.pcap$/ {print $2}' out/plan.tsv)
