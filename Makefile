@@ -49,6 +49,11 @@ $(BUILD)/obj/%.o: %.c
 $(BUILD)/%: $(BUILD)/obj/programs/%.o $(BUILD)/libcustomflow.a
 	$(CC) $(LDFLAGS) $(filter %.o,$^) $(BUILD)/libcustomflow.a $(LDLIBS) -o $@
 
+# The customflow command's subcommand `summary` (programs/summary/*.c): part
+# of build/customflow, not of the library.
+SUMMARY_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard programs/summary/*.c))
+$(BUILD)/customflow: $(SUMMARY_OBJ)
+
 # The customflow command's subcommands `plan` and `task` (programs/cluster/*.c):
 # part of build/customflow, not of the library.
 CLUSTER_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard programs/cluster/*.c))

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 secs=${1:-60}
 corp=build/fuzz/corpus
 art=build/fuzz/artifacts
-mkdir -p "$corp"/{capture,pipeline,devices,decode,text,config_lines} "$art"
+mkdir -p "$corp"/{capture,pipeline,devices,decode,pq_reader,text,config_lines} "$art"
 if [ -n "$SHARED_DIR" ] && [ -d "$SHARED_DIR/pcaps" ]; then
     find "$SHARED_DIR/pcaps" -type f -size -64k \( -name '*.pcap*' -o -name '*.cap' -o -name '*.snoop' \) \
         -exec cp -t "$corp/capture" {} + 2>/dev/null
@@ -19,9 +19,35 @@ else
 fi
 [ -f build/sample.pcap ] && cp build/sample.pcap "$corp/capture/" && cp build/sample.pcap "$corp/pipeline/"
 [ -f build/sample-devices.txt ] && cp build/sample-devices.txt "$corp/devices/"
+# Parquet reader seeds: small record files of both layouts and every codec
+# (from the normal build's customflow), and the writer's test cases.
+seed_pq() {
+    local cap=$1 tmp
+    tmp=$(mktemp -d)
+    for c in none snappy gzip zstd; do
+        build/customflow -q -n 3 -b 16 --compression "$c" -o "$tmp/n-$c" "$cap" 2>/dev/null
+        build/customflow -q -n 2 -b 8 --payload-cells 12 --layout wide --compression "$c" \
+            -o "$tmp/w-$c" "$cap" 2>/dev/null
+    done
+    find "$tmp" -name '*.parquet' -size -64k | while read -r f; do
+        cp "$f" "$corp/pq_reader/$(echo "$f" | tr / _)"
+    done
+    rm -rf "$tmp"
+}
+if [ -x build/customflow ]; then
+    [ -n "$SHARED_DIR" ] && seed_pq "$SHARED_DIR/pcaps/general/tcpdump_dhcp.pcap"
+    [ -n "$SHARED_DIR" ] && seed_pq "$SHARED_DIR/pcaps/iot/iot-sentinel/EdnetCam1_Setup-C-5-STA.pcap"
+    [ -f build/sample.pcap ] && seed_pq build/sample.pcap
+else
+    echo "note: build/customflow absent (run make first); no Parquet reader seeds"
+fi
+if [ -x build/tests/tools/pq_cases ]; then
+    build/tests/tools/pq_cases "$corp/pq_reader" >/dev/null 2>&1
+    rm -f "$corp"/pq_reader/*.json
+fi
 printf 'packets=7\nlocal=10.0.0.0/8\nlocal=fd00::/8\nanonymize=false\nfilter=tcp port 80\n' \
     >"$corp/config_lines/plan-options"
-for h in capture pipeline devices decode text config_lines; do
+for h in capture pipeline devices decode pq_reader text config_lines; do
     bin=build/fuzz/fuzz_$h
     if [ ! -x "$bin" ]; then fail "$bin not built"; continue; fi
     log=build/fuzz/$h.log

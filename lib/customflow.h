@@ -345,6 +345,12 @@ CF_API const char *cf_reader_meta(const cf_reader *r, const char *key);
  * the file is damaged (message in err). */
 CF_API int cf_reader_next(cf_reader *r, cf_record *rec, char *err, size_t errlen);
 CF_API void cf_reader_close(cf_reader *r);
+/* Reading only the record keys: cf_reader_next leaves out the per-packet
+ * lists (n = 0, their pointers NULL) and their columns are not decoded, so
+ * counting records (customflow summary) reads a small part of a file (in
+ * the wide layout the payload cells are nearly all of it). Call before the
+ * first cf_reader_next. */
+CF_API void cf_reader_skip_lists(cf_reader *r, int skip);
 
 /* ---- The schema, defined once ---- */
 

@@ -1,6 +1,7 @@
 /* customflow: the command-line front end of libcustomflow.
  *
  *   customflow [OPTIONS] CAPTURE...
+ *   customflow [OPTIONS] -i IFACE
  *   customflow summary [OPTIONS] DIR...
  *   customflow plan -o OUT [OPTIONS] INPUT...   (programs/cluster)
  *   customflow task OUT K
@@ -8,7 +9,8 @@
  * The options are the library's (cf_options): this file turns argv into
  * cf_config_set calls, runs cf_convert_inputs and prints what it reports.
  * Exit status: 0 every input read completely; 1 some input damaged or
- * unreadable, or the run was interrupted (128+signal); 2 usage errors. */
+ * unreadable, or the run was interrupted (128+signal); 2 usage errors.
+ * A live capture (-i) ends normally on SIGINT/SIGTERM: exit 0. */
 #include <getopt.h>
 #include <inttypes.h>
 #include <pthread.h>
@@ -21,7 +23,7 @@
 
 #include "cluster/cluster.h"
 #include "customflow.h"
-#include "report/summary.h"
+#include "summary/summary.h"
 
 static cf_session *running; /* for the signal handler */
 static volatile sig_atomic_t stop_signal;
@@ -39,6 +41,7 @@ enum { OPT_QUIET = 'q', OPT_HELP = 'h', OPT_VERSION = 1000 };
 static void usage(FILE *f)
 {
     fputs("usage: customflow [OPTIONS] CAPTURE...\n"
+          "       customflow [OPTIONS] -i IFACE         (live, until SIGINT or SIGTERM)\n"
           "       customflow summary [OPTIONS] DIR...   (see customflow summary --help)\n"
           "       customflow plan -o OUT [OPTIONS] INPUT... (see customflow plan --help)\n"
           "       customflow task OUT K                   (see customflow task --help)\n"
@@ -186,7 +189,7 @@ static const cf_option_info *option_of(int c)
 int main(int argc, char **argv)
 {
     if (argc > 1 && !strcmp(argv[1], "summary"))
-        return cf_summary_main(argc - 1, argv + 1);
+        return summary_main(argc - 1, argv + 1);
     if (argc > 1 && !strcmp(argv[1], "plan"))
         return plan_main(argc - 1, argv + 1);
     if (argc > 1 && !strcmp(argv[1], "task"))
@@ -234,7 +237,9 @@ int main(int argc, char **argv)
             goto out;
         }
     }
-    if (optind >= argc) {
+    char iface[256];
+    int live = *cf_config_get(cfg, "interface", iface, sizeof iface) != 0;
+    if (optind >= argc && !live) {
         fprintf(stderr, "customflow: no capture given (see --help)\n");
         goto out;
     }
@@ -275,14 +280,19 @@ int main(int argc, char **argv)
     /* Messages and summaries in input order, whatever order jobs ended in. */
     for (size_t k = 0; k < n_reps; k++) {
         const cf_report *r = &reps[k];
-        if (r->status == CF_STATUS_FAILED && stop_signal)
+        if (r->status == CF_STATUS_FAILED && stop_signal && !live)
             continue;
         if (r->status == CF_STATUS_FAILED || r->status == CF_STATUS_DAMAGED)
             fprintf(stderr, "customflow: %s\n", r->message);
+        if (r->status == CF_STATUS_SKIPPED) {
+            if (!quiet)
+                fprintf(stderr, "%s\n", r->message);
+            continue;
+        }
         if (r->status != CF_STATUS_FAILED && !quiet)
             print_report(r, variants);
     }
-    if (stop_signal) {
+    if (stop_signal && !live) {
         fprintf(stderr, "customflow: interrupted by signal %d; unfinished outputs removed\n",
                 (int)stop_signal);
         status = 128 + stop_signal;

@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Installs what building and testing customflow needs on Debian 12, skipping
-# what is already there: build tools and libraries from Debian, the test
-# readers (DuckDB, hyparquet, parquet-wasm) from the npm registry.
+# what is already there: build tools and libraries from Debian (the live
+# capture test needs ip netns, ethtool, tcpdump, nsenter and /usr/bin/python3;
+# the stdin test the zstd command), the test readers (DuckDB, hyparquet,
+# parquet-wasm) from the npm registry.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 need=()
 for p in build-essential pkg-config libpcap-dev libzstd-dev zlib1g-dev libsnappy-dev libxxhash-dev xxhash clang \
-    libclang-rt-14-dev tshark valgrind time; do
+    libclang-rt-14-dev tshark valgrind time gnuplot-nox \
+    iproute2 ethtool tcpdump util-linux python3 zstd; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || need+=("$p")
 done
 command -v node >/dev/null && command -v npm >/dev/null || need+=(nodejs npm)

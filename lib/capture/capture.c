@@ -124,14 +124,14 @@ cf_capture *cf_capture_open(const char *path, const char *filter, cf_input_hash 
         return NULL;
     }
     c->last_prog = -1;
-    c->path = strdup(path);
+    c->path = strdup(strcmp(path, "-") ? path : "stdin"); /* for messages */
     if (!c->path || (filter && !(c->filter = strdup(filter)))) {
         if (err && errlen)
             snprintf(err, errlen, "%s: out of memory", path);
         cf_capture_close(c);
         return NULL;
     }
-    if (cf_in_open(&c->in, c->path, hash, err, errlen) < 0) {
+    if (cf_in_open(&c->in, strcmp(path, "-") ? c->path : "-", hash, err, errlen) < 0) {
         cf_capture_close(c);
         return NULL;
     }

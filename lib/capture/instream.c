@@ -58,11 +58,13 @@ static ssize_t read_hashed(cf_in *s, uint8_t *p, size_t len)
     }
 }
 
-/* read() until len bytes or end of file; returns bytes read or -1. */
-static ssize_t read_full(cf_in *s, uint8_t *p, size_t len)
+/* read() into p[0..len) until at least min bytes or end of file; returns
+ * bytes read or -1. A pipe fed as packets arrive (tcpdump -w - | ...) must
+ * not wait for a whole buffer: what has come is used. */
+static ssize_t read_some(cf_in *s, uint8_t *p, size_t len, size_t min)
 {
     size_t got = 0;
-    while (got < len) {
+    while (got < min) {
         ssize_t r = read_hashed(s, p + got, len - got);
         if (r < 0)
             return -1;
@@ -88,7 +90,7 @@ static int src_refill(cf_in *s)
         s->src_len = left > ZCHUNK_MAX ? ZCHUNK_MAX : (size_t)left;
         return 0;
     }
-    ssize_t r = read_full(s, s->inbuf, s->inbuf_cap);
+    ssize_t r = read_some(s, s->inbuf, s->inbuf_cap, 1);
     if (r < 0) {
         in_fail(s, "read error: %s", strerror(errno));
         return -1;
@@ -258,7 +260,7 @@ int cf_in_open(cf_in *s, const char *path, cf_input_hash hash, char *err, size_t
 {
     memset(s, 0, sizeof *s);
     s->fd = -1;
-    s->name = path;
+    s->name = strcmp(path, "-") ? path : "stdin"; /* for messages */
     if (cf_digest_init(&s->digest, hash) != 0)
         return open_fail(s, err, errlen, "out of memory");
     s->fd = !strcmp(path, "-") ? fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 0)
@@ -292,7 +294,8 @@ int cf_in_open(cf_in *s, const char *path, cf_input_hash hash, char *err, size_t
         s->inbuf = malloc(s->inbuf_cap);
         if (!s->inbuf)
             return open_fail(s, err, errlen, "out of memory");
-        ssize_t r = read_full(s, s->inbuf, s->inbuf_cap);
+        /* Enough to tell the kind by its magic (8 bytes, or the end). */
+        ssize_t r = read_some(s, s->inbuf, s->inbuf_cap, 8);
         if (r < 0)
             return open_fail(s, err, errlen, strerror(errno));
         if (r == 0)

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "engine/inputs.h"
 #include "engine/session.h"
 
 /* mkdir -p: the output directory and its missing parents. */
@@ -133,19 +134,30 @@ typedef struct batch {
     struct timespec start;
 } batch;
 
+/* The report of an input that was not run: skipped, or failed to start. */
+static void report_not_run(cf_report *rep, const char *input, cf_status status, const char *msg)
+{
+    memset(rep, 0, sizeof *rep);
+    snprintf(rep->input, sizeof rep->input, "%s", input);
+    cf_input_stem(input, rep->stem, sizeof rep->stem);
+    rep->status = status;
+    snprintf(rep->message, sizeof rep->message, "%s", msg);
+}
+
 /* One input into its files; the report says how it went. */
 static void convert_one(cf_session *s, const char *input, cf_report *rep, cf_progress_fn progress,
                         void *progress_ctx, cf_sink *shared)
 {
     char err[1024] = "";
+    if (s->cfg->skip_existing && cf_outputs_current(s, input, err, sizeof err)) {
+        report_not_run(rep, input, CF_STATUS_SKIPPED, err);
+        return;
+    }
+    err[0] = 0;
     cf_source *src = cf_source_open(s, input, err, sizeof err);
     cf_sink *sink = !src ? NULL : shared ? shared : cf_sink_files(s, NULL, err, sizeof err);
     if (!sink) {
-        memset(rep, 0, sizeof *rep);
-        snprintf(rep->input, sizeof rep->input, "%s", input);
-        cf_input_stem(input, rep->stem, sizeof rep->stem);
-        rep->status = CF_STATUS_FAILED;
-        snprintf(rep->message, sizeof rep->message, "%s", err);
+        report_not_run(rep, input, CF_STATUS_FAILED, err);
     } else {
         cf_run(s, src, &sink, 1, rep, progress, progress_ctx, err, sizeof err);
     }
@@ -185,16 +197,119 @@ static void *batch_worker(void *arg)
     }
 }
 
-int cf_convert_inputs(cf_session *s, const char *const *inputs, size_t n, cf_report **reps,
+static int convert_list(cf_session *s, const char *const *inputs, size_t n, cf_report **reps,
+                        size_t *n_reps, cf_progress_fn progress, void *progress_ctx, char *err,
+                        size_t errlen);
+
+/* --merge: every input one capture, one report. */
+static int convert_merged(cf_session *s, const char *const *inputs, size_t n, cf_report **reps,
+                          size_t *n_reps, cf_progress_fn progress, void *progress_ctx, char *err,
+                          size_t errlen)
+{
+    for (size_t k = 0; k < n; k++) {
+        struct stat st;
+        if (strcmp(inputs[k], "-") != 0 && stat(inputs[k], &st) != 0) {
+            snprintf(err, errlen, "%s: %s", inputs[k], strerror(errno));
+            return -1;
+        }
+    }
+    if (check_output(cf_session_output(s), err, errlen) != 0)
+        return -1;
+    cf_report *rep = calloc(1, sizeof *rep);
+    if (!rep) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    atomic_store(&s->run_threads, s->cfg->threads ? (int)s->cfg->threads : cf_cores());
+    char e[1024] = "";
+    cf_source *src = cf_source_open_merged(s, inputs, n, e, sizeof e);
+    cf_sink *sink = src ? cf_sink_files(s, NULL, e, sizeof e) : NULL;
+    if (!sink) {
+        report_not_run(rep, inputs[0], CF_STATUS_FAILED, e);
+    } else {
+        cf_run(s, src, &sink, 1, rep, progress, progress_ctx, e, sizeof e);
+    }
+    cf_sink_free(sink);
+    cf_source_close(src);
+    if (rep->status == CF_STATUS_DONE || rep->status == CF_STATUS_DAMAGED)
+        cf_devices_warn_unseen(s->devices, s->warn, s->warn_ctx);
+    *reps = rep;
+    *n_reps = 1;
+    return rep->status == CF_STATUS_DONE ? 0 : 1;
+}
+
+#define CF_LIVE_DEFAULT_ROTATE_US (INT64_C(86400) * 1000000)
+
+/* The "interface" option: one live capture into the configured files,
+ * until the session is asked to stop (the normal end of a live run). Its
+ * files rotate daily unless --rotate says otherwise (a day is the
+ * dataset's unit; a capture that runs for weeks gives a file a day). */
+static int convert_live(cf_session *s, const char *iface, cf_report **reps, size_t *n_reps,
+                        cf_progress_fn progress, void *progress_ctx, char *err, size_t errlen)
+{
+    if (strcmp(cf_session_output(s), "-") != 0) {
+        if (check_output(cf_session_output(s), err, errlen) != 0)
+            return -1;
+        if (s->cfg->rotate_us == 0)
+            s->cfg->rotate_us = CF_LIVE_DEFAULT_ROTATE_US;
+    }
+    cf_report *rep = calloc(1, sizeof *rep);
+    if (!rep) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    cf_source *src = cf_source_open_live(s, iface, err, errlen);
+    cf_sink *sink = src ? cf_sink_files(s, NULL, err, errlen) : NULL;
+    int rc = -1;
+    if (sink)
+        rc = cf_run(s, src, &sink, 1, rep, progress, progress_ctx, err, errlen);
+    cf_sink_free(sink);
+    cf_source_close(src);
+    if (!sink) {
+        free(rep);
+        return -1;
+    }
+    *reps = rep;
+    *n_reps = 1;
+    return rc == 0 ? 0 : 1;
+}
+
+int cf_convert_inputs(cf_session *s, const char *const *given, size_t n_given, cf_report **reps,
                       size_t *n_reps, cf_progress_fn progress, void *progress_ctx, char *err,
                       size_t errlen)
 {
     *reps = NULL;
     *n_reps = 0;
-    if (n == 0) {
+    if (s->cfg->interface) {
+        if (n_given > 0) {
+            snprintf(err, errlen, "-i %s and capture files: give one or the other",
+                     s->cfg->interface);
+            return -1;
+        }
+        return convert_live(s, s->cfg->interface, reps, n_reps, progress, progress_ctx, err,
+                            errlen);
+    }
+    if (n_given == 0) {
         snprintf(err, errlen, "no capture given");
         return -1;
     }
+    /* Directories become the captures under them. */
+    char **inputs;
+    size_t n;
+    if (cf_inputs_expand(s, given, n_given, &inputs, &n, err, errlen) != 0)
+        return -1;
+    int rc = s->cfg->merge && n > 1 ? convert_merged(s, (const char *const *)inputs, n, reps,
+                                                     n_reps, progress, progress_ctx, err, errlen)
+                                    : convert_list(s, (const char *const *)inputs, n, reps, n_reps,
+                                                   progress, progress_ctx, err, errlen);
+    cf_inputs_free(inputs, n);
+    return rc;
+}
+
+static int convert_list(cf_session *s, const char *const *inputs, size_t n, cf_report **reps,
+                        size_t *n_reps, cf_progress_fn progress, void *progress_ctx, char *err,
+                        size_t errlen)
+{
     if (check_inputs(inputs, n, err, errlen) != 0 ||
         check_output(cf_session_output(s), err, errlen) != 0)
         return -1;
@@ -249,14 +364,20 @@ int cf_convert_inputs(cf_session *s, const char *const *inputs, size_t n, cf_rep
     for (size_t k = 0; k < n; k++) {
         cf_report *r = &b.reps[k];
         if (k >= b.next) {
-            snprintf(r->input, sizeof r->input, "%s", inputs[k]);
-            cf_input_stem(inputs[k], r->stem, sizeof r->stem);
-            r->status = CF_STATUS_FAILED;
-            snprintf(r->message, sizeof r->message, "%s: not converted (interrupted)", inputs[k]);
+            report_not_run(r, inputs[k], CF_STATUS_FAILED, "");
+            snprintf(r->message, sizeof r->message, "%.900s: not converted (interrupted)",
+                     inputs[k]);
         }
         if (r->status == CF_STATUS_DAMAGED || r->status == CF_STATUS_FAILED)
             status = 1;
     }
+    /* Listed devices that no packet of the whole run matched (when
+     * something was converted: not when every input was skipped). */
+    int converted = 0;
+    for (size_t k = 0; k < n && k < b.next; k++)
+        converted |= b.reps[k].status == CF_STATUS_DONE || b.reps[k].status == CF_STATUS_DAMAGED;
+    if (converted)
+        cf_devices_warn_unseen(s->devices, s->warn, s->warn_ctx);
     *reps = b.reps;
     *n_reps = n;
     return status;

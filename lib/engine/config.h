@@ -21,6 +21,10 @@ struct cf_config {
     char **local;       /* extra local prefixes, CIDR text */
     size_t n_local;
     char *filter; /* BPF expression or NULL */
+    /* live capture */
+    char *interface;     /* NULL: read captures */
+    uint32_t buffer_mib; /* kernel ring (0: libpcap's default) */
+    int promisc;
     /* bounds */
     uint64_t max_flows; /* open records per variant (0: none) */
     /* output */
@@ -31,6 +35,9 @@ struct cf_config {
     uint32_t payload_cells; /* wide layout: B */
     cf_codec codec;
     cf_input_hash input_hash;
+    /* inputs */
+    int merge;         /* all inputs read as one capture, in timestamp order */
+    int skip_existing; /* an input whose files hold the same input and options is skipped */
     /* running */
     uint32_t jobs;    /* captures at once (0: one per core) */
     uint32_t threads; /* threads of one conversion (0: the cores --jobs leaves) */

@@ -1,5 +1,7 @@
 #include "engine/meta.h"
 
+#include "engine/config.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,4 +73,22 @@ int cf_meta_setf(cf_meta *m, const char *key, const char *fmt, ...)
     vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
     return cf_meta_set(m, key, buf);
+}
+
+const char *const cf_meta_option_keys[] = {
+    CF_META_PACKETS,   CF_META_PAYLOAD_BYTES, CF_META_LIFETIME, CF_META_SIZE,
+    CF_META_ANONYMIZE, CF_META_LAYOUT,        CF_META_FILTER,   NULL};
+
+int cf_meta_options(cf_meta *m, const cf_config *cfg)
+{
+    char v[64];
+    int bad = 0;
+    bad |= cf_meta_set(m, CF_META_PACKETS, cf_config_get(cfg, "packets", v, sizeof v));
+    bad |= cf_meta_set(m, CF_META_PAYLOAD_BYTES, cf_config_get(cfg, "payload-bytes", v, sizeof v));
+    bad |= cf_meta_set(m, CF_META_LIFETIME, cf_config_get(cfg, "lifetime", v, sizeof v));
+    bad |= cf_meta_set(m, CF_META_SIZE, cf_enum_name("size", cfg->size_mode));
+    bad |= cf_meta_set(m, CF_META_ANONYMIZE, cfg->anonymize ? "true" : "false");
+    bad |= cf_meta_set(m, CF_META_LAYOUT, cf_enum_name("layout", cfg->layout));
+    bad |= cf_meta_set(m, CF_META_FILTER, cfg->filter ? cfg->filter : "");
+    return bad ? -1 : 0;
 }

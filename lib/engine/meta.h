@@ -19,4 +19,13 @@ int cf_meta_setf(cf_meta *m, const char *key, const char *fmt, ...)
 /* The value of key, or NULL. */
 const char *cf_meta_get(const cf_meta *m, const char *key);
 
+struct cf_config;
+/* The run's options as every file records them (packets, payload_bytes,
+ * lifetime_s, size, anonymize, layout, filter): the keys that decide
+ * whether two files hold the same records of an input. 0, or -1 when out
+ * of memory. */
+int cf_meta_options(cf_meta *m, const struct cf_config *cfg);
+/* The keys cf_meta_options sets, NULL-terminated. */
+extern const char *const cf_meta_option_keys[];
+
 #endif

@@ -158,17 +158,10 @@ static int file_meta(void *ctx, int variant, int64_t start_us, int64_t end_us, c
     const cf_config *cfg = ru->s->cfg;
     const cf_report *rep = ru->rep;
     int bad = 0;
-    char v[64];
     bad |= cf_meta_set(m, CF_META_VERSION, CF_VERSION_STRING);
     bad |= cf_meta_set(m, CF_META_VARIANT,
                        variant == CF_VARIANT_BI ? "bidirectional" : "unidirectional");
-    bad |= cf_meta_set(m, CF_META_PACKETS, cf_config_get(cfg, "packets", v, sizeof v));
-    bad |= cf_meta_set(m, CF_META_PAYLOAD_BYTES, cf_config_get(cfg, "payload-bytes", v, sizeof v));
-    bad |= cf_meta_set(m, CF_META_LIFETIME, cf_config_get(cfg, "lifetime", v, sizeof v));
-    bad |= cf_meta_set(m, CF_META_SIZE, cf_enum_name("size", cfg->size_mode));
-    bad |= cf_meta_set(m, CF_META_ANONYMIZE, cfg->anonymize ? "true" : "false");
-    bad |= cf_meta_set(m, CF_META_LAYOUT, cf_enum_name("layout", cfg->layout));
-    bad |= cf_meta_set(m, CF_META_FILTER, cfg->filter ? cfg->filter : "");
+    bad |= cf_meta_options(m, cfg);
     const char *base = strrchr(ru->src->name, '/');
     bad |= cf_meta_set(m, CF_META_INPUT, base ? base + 1 : ru->src->name);
     if (rep->live) {
@@ -309,6 +302,13 @@ int cf_run(cf_session *s, cf_source *src, cf_sink *const *sinks, size_t n_sinks,
             }
             if ((rep->frames & 0xfff) != 0)
                 continue;
+        } else if (st == CF_SRC_TICK) {
+            /* Live: the clock closes the records of a quiet network, and
+             * the kernel's counts stay current for files closed now. */
+            if (cf_assembler_advance(ru.as, now_us) != 0)
+                goto failed;
+            if (src->ops->live_stats)
+                src->ops->live_stats(src, rep);
         }
         if (advance_sinks(&ru) != 0)
             goto failed;
@@ -325,8 +325,7 @@ int cf_run(cf_session *s, cf_source *src, cf_sink *const *sinks, size_t n_sinks,
                                  .inputs = 1,
                                  .seconds = seconds_since(&t0),
                                  .live = src->live};
-                if (src->live && src->ops->live_stats) {
-                    src->ops->live_stats(src, rep);
+                if (src->live) {
                     p.kernel_received = rep->kernel_received;
                     p.kernel_dropped = rep->kernel_dropped;
                     p.iface_dropped = rep->iface_dropped;
@@ -380,6 +379,13 @@ int cf_run(cf_session *s, cf_source *src, cf_sink *const *sinks, size_t n_sinks,
         goto done;
     }
     rc = rep->status == CF_STATUS_DAMAGED ? 1 : 0;
+    /* A capture where no packet went into a record: almost always a device
+     * list for another network, or devices outside the local ranges. */
+    if (rep->packets_decoded && !rep->packets_attributed)
+        cf_session_warn(s, "%s: no packet was attributed to a device (%" PRIu64 " IP packets)%s",
+                        src->name, rep->packets_decoded,
+                        s->devices ? ": is the device list for this capture?"
+                                   : ": no endpoint is a local address (--local adds ranges)");
     goto done;
 
 failed:

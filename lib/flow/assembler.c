@@ -96,6 +96,8 @@ struct cf_assembler {
     int have_ts;
     int64_t max_ts;
     int64_t hold;
+    int have_live;
+    int64_t live_wm; /* cf_assembler_advance: the wall clock minus the slack */
     int failed;
 };
 
@@ -398,14 +400,11 @@ static int close_rec(cf_assembler *a, variant *v, rec *r)
     return 0;
 }
 
-/* Emits what can be emitted now (all of it when final). */
-static int release(cf_assembler *a, variant *v, int final)
+/* Emits what can be emitted now (all of it when final): no packet will
+ * come with a timestamp before the watermark wm. */
+static int release_to(cf_assembler *a, variant *v, int64_t wm, int final)
 {
-    int64_t wm = 0;
     if (!final) {
-        if (a->hold < 0 || !a->have_ts)
-            return 0;
-        wm = sat_sub(a->max_ts, a->hold);
         cf_heapnode *o;
         while ((o = cf_recqueue_top(&v->open)) != NULL &&
                sat_add(o->time, a->o.lifetime_us) <= wm) {
@@ -430,6 +429,16 @@ static int release(cf_assembler *a, variant *v, int final)
             return rc;
     }
     return 0;
+}
+
+/* The packet clock's watermark: the newest timestamp minus G. */
+static int release(cf_assembler *a, variant *v, int final)
+{
+    if (final)
+        return release_to(a, v, 0, 1);
+    if (a->hold < 0 || !a->have_ts)
+        return 0;
+    return release_to(a, v, sat_sub(a->max_ts, a->hold), 0);
 }
 
 static uint32_t packet_size(const cf_assembler *a, const cf_packet *p)
@@ -615,9 +624,13 @@ int cf_assembler_add(cf_assembler *a, const cf_packet *p)
 
 int64_t cf_assembler_horizon(const cf_assembler *a)
 {
-    if (!a->have_ts || a->hold < 0)
+    int64_t h = INT64_MIN;
+    if (a->have_ts && a->hold >= 0)
+        h = sat_sub(a->max_ts, a->hold);
+    if (a->have_live && a->live_wm > h)
+        h = a->live_wm; /* live: no packet comes from before it */
+    if (h == INT64_MIN)
         return INT64_MIN;
-    int64_t h = sat_sub(a->max_ts, a->hold);
     for (int k = 0; k < 2; k++) {
         const variant *v = &a->v[k];
         if (!v->on)
@@ -646,6 +659,24 @@ int cf_assembler_finish(cf_assembler *a)
                 return a->failed = -1;
         }
         int rc = release(a, v, 1);
+        if (rc)
+            return a->failed ? a->failed : (a->failed = rc);
+    }
+    return 0;
+}
+
+int cf_assembler_advance(cf_assembler *a, int64_t now_us)
+{
+    if (a->failed)
+        return a->failed;
+    int64_t wm = sat_sub(now_us, CF_ASSEMBLER_LIVE_SLACK_US);
+    if (!a->have_live || wm > a->live_wm)
+        a->live_wm = wm;
+    a->have_live = 1;
+    for (int k = 0; k < 2; k++) {
+        if (!a->v[k].on)
+            continue;
+        int rc = release_to(a, &a->v[k], wm, 0);
         if (rc)
             return a->failed ? a->failed : (a->failed = rc);
     }

@@ -9,6 +9,8 @@
 #include "flow/devices.h"
 
 #include <errno.h>
+#include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +19,8 @@
 
 typedef struct dev_entry {
     int is_mac;
+    int repeated; /* the same address on an earlier line, which wins */
+    size_t line;
     uint8_t mac[6];
     cf_prefix prefix;
     char *name; /* NULL: unnamed */
@@ -43,7 +47,13 @@ struct cf_devices {
     uint32_t *cidrs; /* entry indices of blocks (bits < full), file order */
     size_t n_cidrs;
     size_t n_ip; /* IP and CIDR entries */
+    /* Which entries matched an endpoint (set by lookups, from any thread),
+     * for the "listed, no traffic" warning; and the list's name. */
+    atomic_uchar *seen;
+    char *name;
 };
+
+static int mac_is_station(const uint8_t *mac);
 
 static int is_sep(unsigned char c)
 {
@@ -206,6 +216,7 @@ static int parse_line(cf_devices *d, const char *s, const char *e, const char *n
         size_t n = (size_t)(p - t);
         dev_entry ent;
         memset(&ent, 0, sizeof ent);
+        ent.line = line;
         if (cf_mac_parse_n(t, n, ent.mac) == 0)
             ent.is_mac = 1;
         else if (cf_prefix_parse_n(t, n, &ent.prefix) != 0) {
@@ -283,6 +294,104 @@ static int build_index(cf_devices *d)
     return 0;
 }
 
+/* ---- What is wrong with a list, said as warnings (SPEC §4 keeps the
+ * first line of an address; a list that names nothing attributes nothing) */
+
+/* At most this many repeated-address warnings, then a count. */
+#define MAX_REPEAT_WARNINGS 20
+
+static void say(void (*warn)(void *, const char *), void *ctx, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void say(void (*warn)(void *, const char *), void *ctx, const char *fmt, ...)
+{
+    char msg[768];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    warn(ctx, msg);
+}
+
+/* The address of an entry as text. */
+static const char *entry_address(const dev_entry *e, char out[64])
+{
+    if (e->is_mac)
+        return cf_mac_format(e->mac, out);
+    cf_addr_format(&e->prefix.addr, out);
+    int full = e->prefix.bits == (e->prefix.addr.family == 4 ? 32 : 128);
+    if (!full)
+        snprintf(out + strlen(out), 64 - strlen(out), "/%u", (unsigned)e->prefix.bits);
+    return out;
+}
+
+static int same_address(const dev_entry *a, const dev_entry *b)
+{
+    if (a->is_mac != b->is_mac)
+        return 0;
+    if (a->is_mac)
+        return memcmp(a->mac, b->mac, 6) == 0;
+    return a->prefix.bits == b->prefix.bits &&
+           memcmp(&a->prefix.addr, &b->prefix.addr, sizeof a->prefix.addr) == 0;
+}
+
+/* Orders entry pointers by address, then by line (their place in the
+ * array). */
+static int cmp_entry(const void *x, const void *y)
+{
+    const dev_entry *a = *(const dev_entry *const *)x, *b = *(const dev_entry *const *)y;
+    if (a->is_mac != b->is_mac)
+        return a->is_mac ? -1 : 1;
+    int c = a->is_mac ? memcmp(a->mac, b->mac, 6)
+                      : memcmp(&a->prefix.addr, &b->prefix.addr, sizeof a->prefix.addr);
+    if (!c && !a->is_mac)
+        c = (int)a->prefix.bits - (int)b->prefix.bits;
+    if (!c)
+        c = a < b ? -1 : 1;
+    return c;
+}
+
+/* Marks and reports entries whose address an earlier line already lists,
+ * and a list with no entry at all. */
+static void check_list(cf_devices *d, size_t lines, void (*warn)(void *, const char *), void *ctx)
+{
+    if (d->n == 0) {
+        if (warn)
+            say(warn, ctx,
+                "%s: no device listed (%zu line%s, none with a MAC address, IP address or "
+                "CIDR block): no packet will be attributed to a device",
+                d->name, lines, lines == 1 ? "" : "s");
+        return;
+    }
+    dev_entry **order = malloc(d->n * sizeof *order);
+    if (!order)
+        return; /* the warnings only */
+    for (size_t k = 0; k < d->n; k++)
+        order[k] = &d->e[k];
+    qsort(order, d->n, sizeof *order, cmp_entry);
+    size_t said = 0, more = 0;
+    const dev_entry *first = order[0]; /* first line of the current address */
+    for (size_t k = 1; k < d->n; k++) {
+        dev_entry *e = order[k];
+        if (!same_address(first, e)) {
+            first = e;
+            continue;
+        }
+        e->repeated = 1;
+        if (!warn)
+            continue;
+        if (said++ >= MAX_REPEAT_WARNINGS) {
+            more++;
+            continue;
+        }
+        char addr[64];
+        say(warn, ctx, "%s: line %zu: %s is listed again (first on line %zu, which wins)", d->name,
+            e->line, entry_address(e, addr), first->line);
+    }
+    if (more)
+        say(warn, ctx, "%s: %zu more lines list an address again", d->name, more);
+    free(order);
+}
+
 cf_devices *cf_devices_parse(const char *name, const char *text, size_t len, char *err,
                              size_t errlen, void (*warn)(void *ctx, const char *msg),
                              void *warn_ctx)
@@ -305,11 +414,13 @@ cf_devices *cf_devices_parse(const char *name, const char *text, size_t len, cha
         }
         p = nl ? nl + 1 : end;
     }
-    if (build_index(d) != 0) {
+    if (build_index(d) != 0 || !(d->seen = calloc(d->n + 1, sizeof *d->seen)) ||
+        !(d->name = strdup(name))) {
         snprintf(err, errlen, "%s: out of memory", name);
         cf_devices_free(d);
         return NULL;
     }
+    check_list(d, line, warn, warn_ctx);
     return d;
 }
 
@@ -360,6 +471,8 @@ void cf_devices_free(cf_devices *d)
     free(d->macs);
     free(d->ips);
     free(d->cidrs);
+    free(d->seen);
+    free(d->name);
     free(d);
 }
 
@@ -414,12 +527,15 @@ int cf_devices_lookup(const cf_devices *d, const cf_localnets *local, const uint
     memcpy(key.b, ip->b, ip->family == 4 ? 4 : 16);
     int local_side = cf_is_local(local, &key) || cf_is_unspecified(&key);
     if (!d)
-        return local_side;
+        return local_side && (!mac || mac_is_station(mac));
     const dev_entry *e = find_ip(d, &key);
     if (!e && mac && local_side)
         e = find_mac(d, mac);
     if (!e)
         return 0;
+    atomic_uchar *seen = &d->seen[e - d->e];
+    if (!atomic_load_explicit(seen, memory_order_relaxed))
+        atomic_store_explicit(seen, 1, memory_order_relaxed);
     *name = e->name;
     return 1;
 }
@@ -444,4 +560,41 @@ int cf_devices_match(const cf_devices *d, const cf_localnets *local, const uint8
     memcpy(label, name, n);
     label[n] = 0;
     return 1;
+}
+
+/* Without a list, an endpoint whose MAC is a group address (broadcast,
+ * multicast: the I/G bit) or all zeros is not a station, so not a device,
+ * even at a local IP address (a subnet broadcast, a frame whose MAC was
+ * blanked). */
+static int mac_is_station(const uint8_t *mac)
+{
+    static const uint8_t zero[6];
+    return !(mac[0] & 1) && memcmp(mac, zero, 6) != 0;
+}
+
+void cf_devices_warn_unseen(const cf_devices *d, void (*warn)(void *ctx, const char *msg),
+                            void *warn_ctx)
+{
+    if (!d || !warn)
+        return;
+    char list[512];
+    size_t unseen = 0, at = 0;
+    list[0] = 0;
+    for (size_t k = 0; k < d->n; k++) {
+        const dev_entry *e = &d->e[k];
+        if (e->repeated || atomic_load_explicit(&d->seen[k], memory_order_relaxed))
+            continue;
+        char addr[64];
+        const char *label = e->name ? e->name : entry_address(e, addr);
+        if (unseen++ && at < sizeof list)
+            at += (size_t)snprintf(list + at, sizeof list - at, ", ");
+        if (at < sizeof list)
+            at += (size_t)snprintf(list + at, sizeof list - at, "%s (line %zu)", label, e->line);
+    }
+    if (!unseen)
+        return;
+    if (at >= sizeof list)
+        memcpy(list + sizeof list - 4, "...", 4);
+    say(warn, warn_ctx, "%s: %zu listed device%s had no traffic: %s", d->name, unseen,
+        unseen == 1 ? "" : "s", list);
 }

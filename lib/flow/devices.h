@@ -11,8 +11,9 @@ typedef struct cf_devices cf_devices;
 
 /* Loads a device list. Lines with no MAC, IP or CIDR (headers) are skipped;
  * CRLF accepted. Returns NULL with "FILE: line N: what" in err for an
- * unreadable file. Lines that look like an entry but do not parse are
- * reported through warn (may be NULL) with their line number and skipped. */
+ * unreadable file. Warned through warn (may be NULL), not errors: lines
+ * that look like an entry but do not parse (skipped), an address listed
+ * again (the first line wins), and a list with no entry at all. */
 cf_devices *cf_devices_load(const char *path, char *err, size_t errlen,
                             void (*warn)(void *ctx, const char *msg), void *warn_ctx);
 /* Same, from a string (tests, fuzzing). name is used in messages. */
@@ -23,7 +24,8 @@ void cf_devices_free(cf_devices *d);
 size_t cf_devices_count(const cf_devices *d);
 
 /* Decides whether one endpoint is a device. d may be NULL (no list: every
- * endpoint with a local address, or the unspecified address, is a device).
+ * endpoint with a local address, or the unspecified address, is a device,
+ * unless its MAC is a broadcast, multicast or all-zero address).
  * mac is the endpoint's MAC on its side of the frame or NULL when the frame
  * has none. On a match, writes the label (name, else lower-case MAC, else
  * IP text) into label (at least 64 bytes) and returns 1; else returns 0. */
@@ -36,6 +38,13 @@ int cf_devices_match(const cf_devices *d, const cf_localnets *local, const uint8
  * are valid while d lives; they are never truncated. */
 int cf_devices_lookup(const cf_devices *d, const cf_localnets *local, const uint8_t *mac,
                       const cf_addr *ip, const char **name);
+
+/* Warns (through warn) about the listed devices that no lookup has matched
+ * since the list was loaded: "FILE: 2 listed devices had no traffic: Smart
+ * Plug (line 4), ...". Lines that repeat an earlier address are left out
+ * (they were warned about at load). Nothing when every device was seen. */
+void cf_devices_warn_unseen(const cf_devices *d, void (*warn)(void *ctx, const char *msg),
+                            void *warn_ctx);
 
 /* 1 when the list has IP or CIDR entries (an endpoint with a non-local
  * address can then still be a device); 0 without (or for NULL). */

@@ -95,12 +95,28 @@ cf_assembler *cf_assembler_new(const cf_assembler_options *o, const cf_devices *
                                const cf_localnets *local, cf_record_sink sink, void *ctx);
 /* Offers one decoded packet. Returns 0, or the sink's non-zero value. */
 int cf_assembler_add(cf_assembler *a, const cf_packet *p);
+/* Live capture: the wall clock NOW_US is the newest time. Every open
+ * record whose first_seen + L <= now_us - CF_ASSEMBLER_LIVE_SLACK_US is
+ * closed, and every closed record with first_seen at or before that
+ * instant is emitted (in order), so that a quiet network's records come
+ * out. The slack covers packets still in the kernel's ring when the clock
+ * is read: a packet is stamped when it arrives, and the capture hands a
+ * block of the ring over when it is full or CF_LIVE_TIMEOUT_MS old
+ * (capture/live.h), so a packet stamped up to that long before now may
+ * still come; the slack is five times that. A packet older than the slack
+ * after all (a reader far behind the kernel, a clock step) opens a new
+ * record and may come out of order (out_of_order). Offline conversion
+ * never calls this: its records close by the packet clock alone. Returns
+ * 0, or the sink's non-zero value. */
+#define CF_ASSEMBLER_LIVE_SLACK_US 500000
+int cf_assembler_advance(cf_assembler *a, int64_t now_us);
 /* Closes every open record (end of capture), emitting them in order. */
 int cf_assembler_finish(cf_assembler *a);
 const cf_assembler_stats *cf_assembler_stats_get(const cf_assembler *a);
 /* The earliest first_seen a record emitted from now on can have (for
  * closing rotated files): the oldest open or waiting record, or the
- * clock minus G. Only a clock that steps back by more than G can break it
+ * clock minus G (live: or the wall clock of cf_assembler_advance minus its
+ * slack, when later). Only a clock that steps back by more than G can break it
  * (such records are counted in out_of_order). INT64_MIN before any packet
  * or with G < 0. */
 int64_t cf_assembler_horizon(const cf_assembler *a);

@@ -16,7 +16,7 @@ cd "$TMP"
 OPTS=(-d dev.txt -n 4 --variant bidirectional --no-anonymize)
 N=$("$CF" plan -o out "${OPTS[@]}" caps 2>warn)
 check "plan: exit 0" test $? = 0
-check "the skipped file is counted in a warning" grep -q 'caps: 1 file skipped (not a capture)' warn
+check "the skipped file is counted in a warning" grep -q 'caps: 1 file that is not captures skipped' warn
 check "three tasks (the .txt is not a capture)" test "$N" = 3
 check "header and mode" bash -c "head -5 out/plan.tsv | grep -q '^customflow-plan	1\$' && grep -q '^mode	per-capture\$' out/plan.tsv"
 check "options carried, paths absolute" grep -q "^option	devices=$TMP/dev.txt\$" out/plan.tsv

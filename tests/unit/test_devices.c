@@ -9,11 +9,12 @@
 static cf_localnets L;
 static char label[256];
 static int warnings;
+static char last_warning[1024];
 
 static void on_warn(void *ctx, const char *msg)
 {
     (void)ctx;
-    (void)msg;
+    snprintf(last_warning, sizeof last_warning, "%s", msg);
     warnings++;
 }
 
@@ -129,7 +130,10 @@ static void test_forms(void)
                           "Name with # hash 10.1.1.1\n" /* comment hides the address */
                           "\n");
     CHECK_EQ_INT(cf_devices_count(d), 16);
-    CHECK_EQ_INT(warnings, 2);
+    /* Two lines skipped, one MAC listed again (the last warning). */
+    CHECK_EQ_INT(warnings, 3);
+    CHECK_EQ_STR(last_warning,
+                 "test: line 10: aa:bb:cc:dd:ee:06 is listed again (first on line 9, which wins)");
     CHECK_EQ_STR(M(d, "44:65:0d:56:cc:d3", "192.168.0.2"), "Amazon Echo");
     CHECK_EQ_STR(M(d, "44:65:0d:56:cc:d4", "192.168.0.3"), "Echo Dot");
     CHECK_EQ_STR(M(d, "aa:bb:cc:dd:ee:01", "192.168.0.4"), "Hub");
@@ -172,9 +176,12 @@ static void test_forms(void)
     CHECK_EQ_STR(M(d, NULL, "10.0.0.7"), "Net");
     cf_devices_free(d);
 
-    /* Empty list: nothing is a device. */
+    /* Empty list: nothing is a device, and a warning says so. */
+    warnings = 0;
     d = parse("just a header\n");
     CHECK_EQ_INT(cf_devices_count(d), 0);
+    CHECK_EQ_INT(warnings, 1);
+    CHECK(strstr(last_warning, "test: no device listed (1 line,") == last_warning);
     CHECK_EQ_STR(M(d, "02:00:00:00:00:07", "192.168.7.7"), "-");
     cf_devices_free(d);
 
@@ -221,6 +228,57 @@ static void test_no_list(void)
     CHECK_EQ_STR(M(NULL, NULL, "2001:db8::1"), "2001:db8::1");
 }
 
+/* Without a list, group (broadcast, multicast) and all-zero MACs are not
+ * stations, whatever the IP address; a frame without MAC goes by its IP. */
+static void test_no_list_not_stations(void)
+{
+    CHECK_EQ_STR(M(NULL, "ff:ff:ff:ff:ff:ff", "192.168.1.255"), "-");
+    CHECK_EQ_STR(M(NULL, "01:00:5e:00:00:fb", "192.168.1.7"), "-");
+    CHECK_EQ_STR(M(NULL, "33:33:00:00:00:01", "fe80::1"), "-");
+    CHECK_EQ_STR(M(NULL, "00:00:00:00:00:00", "10.0.0.1"), "-");
+    CHECK_EQ_STR(M(NULL, "03:00:00:00:00:01", "10.0.0.1"), "-"); /* I/G bit */
+    CHECK_EQ_STR(M(NULL, "02:00:00:00:00:00", "10.0.0.1"), "02:00:00:00:00:00");
+    CHECK_EQ_STR(M(NULL, NULL, "192.168.1.255"), "192.168.1.255");
+    /* A list names them if the user says so. */
+    cf_devices *d = parse("Everyone ff:ff:ff:ff:ff:ff\n");
+    CHECK_EQ_STR(M(d, "ff:ff:ff:ff:ff:ff", "192.168.1.255"), "Everyone");
+    cf_devices_free(d);
+}
+
+/* Listed devices never matched are named in one warning, in line order;
+ * a repeated line is not one of them. */
+static void test_unseen(void)
+{
+    warnings = 0;
+    cf_devices *d = parse("Cam 02:00:00:00:00:01\nPlug 02:00:00:00:00:02\n"
+                          "Again 02:00:00:00:00:01\n10.0.0.9\nNet 10.1.0.0/16\n");
+    CHECK_EQ_INT(warnings, 1); /* the repeated MAC */
+    CHECK_EQ_STR(M(d, "02:00:00:00:00:01", "10.0.0.1"), "Cam");
+    warnings = 0;
+    cf_devices_warn_unseen(d, on_warn, NULL);
+    CHECK_EQ_INT(warnings, 1);
+    CHECK_EQ_STR(last_warning, "test: 3 listed devices had no traffic: Plug (line 2), 10.0.0.9 "
+                               "(line 4), Net (line 5)");
+    CHECK_EQ_STR(M(d, NULL, "10.1.2.3"), "Net");
+    CHECK_EQ_STR(M(d, NULL, "10.0.0.9"), "10.0.0.9");
+    CHECK_EQ_STR(M(d, "02:00:00:00:00:02", "10.0.0.2"), "Plug");
+    warnings = 0;
+    cf_devices_warn_unseen(d, on_warn, NULL);
+    CHECK_EQ_INT(warnings, 0);
+    cf_devices_free(d);
+    /* Many repeats: a bounded number of lines, then a count. */
+    char *many = malloc(40 * 40);
+    size_t at = 0;
+    for (int k = 0; k < 40; k++)
+        at += (size_t)snprintf(many + at, 40 * 40 - at, "Dup%d 02:00:00:00:00:07\n", k);
+    warnings = 0;
+    d = parse(many);
+    CHECK_EQ_INT(warnings, 21);
+    CHECK_EQ_STR(last_warning, "test: 19 more lines list an address again");
+    cf_devices_free(d);
+    free(many);
+}
+
 static void test_load_errors(void)
 {
     char err[256] = "";
@@ -236,6 +294,8 @@ int main(void)
     test_unsw_inline();
     test_forms();
     test_no_list();
+    test_no_list_not_stations();
+    test_unseen();
     test_load_errors();
     cf_localnets_free(&L);
     return check_report();
