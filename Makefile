@@ -145,7 +145,7 @@ MAN_PAGES := $(wildcard man/*.1)
 # The installed programs link the shared library (INSTALL_LINK=shared), which
 # also proves they use nothing but customflow.h; with INSTALL_LINK=static
 # they are the in-tree binaries, linked with the static archive.
-INSTALL_LINK ?= static
+INSTALL_LINK ?= shared
 ifeq ($(INSTALL_LINK),shared)
 INSTALL_BINS := $(INSTALL_PROGS:$(BUILD)/%=$(BUILD)/shared-bin/%)
 else
@@ -153,7 +153,8 @@ INSTALL_BINS := $(INSTALL_PROGS)
 endif
 $(BUILD)/shared-bin/%: $(BUILD)/obj/programs/%.o $(BUILD)/libcustomflow.so
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) $< -L$(BUILD) -lcustomflow -Wl,--as-needed $(LDLIBS) -o $@
+	$(CC) $(LDFLAGS) $(filter %.o,$^) -L$(BUILD) -lcustomflow -Wl,--as-needed $(LDLIBS) -o $@
+$(BUILD)/shared-bin/customflow: $(SUMMARY_OBJ)
 
 lib: $(BUILD)/libcustomflow.a $(BUILD)/libcustomflow.so
 programs: $(INSTALL_BINS)
