@@ -44,21 +44,14 @@ echo "# load average before: $(cut -d" " -f1-3 /proc/loadavg) (other work on the
 gen=$("$PQ_BENCH" -n "$ROWS" /dev/null | field elapsed_s)
 echo "generator alone: ${gen}s"
 
-# Ours inline (one thread) and with pages compressed on a second thread
-# (-t): the same bytes, checked below.
-: >"$tmp/ours" && : >"$tmp/ours_t"
+# Ours: one thread, pages compressed inline (as customflow writes them).
+: >"$tmp/ours"
 for i in $(seq "$REPS"); do
     line=$("$PQ_BENCH" -c "$CODEC" -l "$LEVEL" "$ROWS" "$tmp/ours.parquet")
     echo "ours rep=$i $line"
     echo "$line" | field elapsed_s >>"$tmp/ours"
-    line=$("$PQ_BENCH" -t -c "$CODEC" -l "$LEVEL" "$ROWS" "$tmp/ours_t.parquet")
-    echo "ours -t rep=$i $line"
-    echo "$line" | field elapsed_s >>"$tmp/ours_t"
 done
 ours=$(median <"$tmp/ours")
-ours_t=$(median <"$tmp/ours_t")
-cmp -s "$tmp/ours.parquet" "$tmp/ours_t.parquet" ||
-    { echo "pq_bench -t wrote different bytes" >&2; exit 1; }
 bytes_ours=$(stat -c %s "$tmp/ours.parquet")
 "$TIME" -v "$PQ_BENCH" -c "$CODEC" -l "$LEVEL" "$ROWS" "$tmp/rss.parquet" >/dev/null 2>"$tmp/time"
 rss_kb=$(sed -nE 's/.*Maximum resident set size \(kbytes\): ([0-9]+).*/\1/p' "$tmp/time")
@@ -82,9 +75,8 @@ echo
 echo "| writer | median s | rows/s | ours/duckdb (rows/s) | file bytes |"
 echo "|---|---|---|---|---|"
 echo "| customflow pq_writer (1 thread, incl. row generation ${gen}s) | $ours | $(rate "$ours") | - | $bytes_ours |"
-echo "| customflow pq_writer -t (compression on a 2nd thread) | $ours_t | $(rate "$ours_t") | - | $bytes_ours |"
 echo "| DuckDB COPY, threads=1 | ${duck[1]} | $(rate "${duck[1]}") | $(ratio "$ours" "${duck[1]}") | $bytes_duck |"
-echo "| DuckDB COPY, threads=$nc | ${duck[$nc]} | $(rate "${duck[$nc]}") | $(ratio "$ours_t" "${duck[$nc]}") (ours -t) | $bytes_duck |"
+echo "| DuckDB COPY, threads=$nc | ${duck[$nc]} | $(rate "${duck[$nc]}") | $(ratio "$ours" "${duck[$nc]}") | $bytes_duck |"
 echo
 echo "peak RSS of pq_bench: $rss_kb KiB"
 echo "# load average after: $(cut -d" " -f1-3 /proc/loadavg)"

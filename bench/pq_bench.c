@@ -191,8 +191,7 @@ static int put_row(pq_writer *w, const row *r)
 static void usage(void)
 {
     fprintf(stderr, "usage: pq_bench [-c zstd|snappy|gzip|none] [-l LEVEL] [-g ROW_GROUP_BYTES] "
-                    "[-t] [-n] ROWS OUT.parquet\n"
-                    "  -t: compress pages on a second thread\n");
+                    "[-n] ROWS OUT.parquet\n");
     exit(2);
 }
 
@@ -201,7 +200,7 @@ int main(int argc, char **argv)
     pq_options o = {.codec = PQ_CODEC_ZSTD};
     const char *cname = "zstd";
     int gen_only = 0, opt;
-    while ((opt = getopt(argc, argv, "c:l:g:tn")) != -1) {
+    while ((opt = getopt(argc, argv, "c:l:g:n")) != -1) {
         switch (opt) {
         case 'c':
             cname = optarg;
@@ -221,9 +220,6 @@ int main(int argc, char **argv)
             break;
         case 'g':
             o.row_group_bytes = (size_t)strtoull(optarg, NULL, 10);
-            break;
-        case 't':
-            o.compress_thread = 1;
             break;
         case 'n':
             gen_only = 1;

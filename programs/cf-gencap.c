@@ -1,8 +1,8 @@
-/* cf-gencap: writes a synthetic IoT home capture (lib/synth) and, on
+/* cf-gencap: writes a synthetic IoT home capture (gen/, libcfgen) and, on
  * request, its device list. Presets: sample (the README's bundled input),
  * iot-day (a simulated day, usually bounded with --max-bytes), flood (a scan
  * of many short flows). */
-#include "synth/synth.h"
+#include "gen/synth.h"
 
 #include <errno.h>
 #include <stdlib.h>

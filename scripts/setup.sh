@@ -2,14 +2,22 @@
 # Installs what building and testing customflow needs on Debian 12, skipping
 # what is already there: build tools and libraries from Debian (the live
 # capture test needs ip netns, ethtool, tcpdump, nsenter and /usr/bin/python3;
-# the stdin test the zstd command), the test readers (DuckDB, hyparquet,
-# parquet-wasm) from the npm registry.
+# the stdin test the zstd command; the summary's figures gnuplot), the test
+# readers (DuckDB, hyparquet, parquet-wasm) from the npm registry. The
+# packaging tools (debhelper, lintian) build and check the .debs
+# (scripts/build-deb.sh); man-db renders the man pages; clang-format checks
+# the style; hyperfine times bench/run.sh.
+#
+#   scripts/setup.sh [--bench]   (--bench: also the benchmark's peers:
+#                                 nfdump's nfpcapd, argus, ndpiReader)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+pkgs=(build-essential pkg-config libpcap-dev libzstd-dev zlib1g-dev libsnappy-dev libxxhash-dev
+    xxhash clang libclang-rt-14-dev tshark valgrind time clang-format man-db debhelper lintian
+    hyperfine git gnuplot-nox iproute2 ethtool tcpdump util-linux python3 zstd)
+[ "${1:-}" = --bench ] && pkgs+=(nfdump argus-server libndpi-bin)
 need=()
-for p in build-essential pkg-config libpcap-dev libzstd-dev zlib1g-dev libsnappy-dev libxxhash-dev xxhash clang \
-    libclang-rt-14-dev tshark valgrind time gnuplot-nox \
-    iproute2 ethtool tcpdump util-linux python3 zstd; do
+for p in "${pkgs[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || need+=("$p")
 done
 command -v node >/dev/null && command -v npm >/dev/null || need+=(nodejs npm)

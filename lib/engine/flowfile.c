@@ -190,10 +190,9 @@ cf_flowfile *cf_flowfile_open(const char *path, const cf_config *cfg, char *err,
      * layout's 3,000+ columns need larger groups or the footer (one
      * ColumnChunk per column per group) outweighs the data. */
     o.row_group_bytes = cfg->layout == CF_LAYOUT_WIDE ? (size_t)32 << 20 : (size_t)8 << 20;
-    /* Pages are compressed inline: compression is 3-10 % of a conversion,
-     * and on two cores the second one hashes the input (a compression
-     * thread measured no faster and 5 MB larger; bench/RESULTS.md). */
-    o.compress_thread = 0;
+    /* Pages are compressed inline: compression is 3-10 % of a conversion
+     * (a compression thread measured no faster and 5 MB larger, and was
+     * removed; bench/RESULTS.md). */
     if (!f->dir32 || (cfg->layout == CF_LAYOUT_WIDE && build_wide_schema(f) != 0)) {
         snprintf(err, errlen, "%s: out of memory", path);
         free_flowfile(f);

@@ -1,31 +1,14 @@
 /* Sessions: a configuration checked as a whole, the device list and local
  * ranges loaded, the filter compiled once to prove it is valid. */
-#include <pcap/pcap.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zlib.h>
 #include <unistd.h>
-#include <zstd.h>
 
 #include "capture/capture.h"
 #include "decode/packet.h"
 #include "engine/session.h"
-
-const char *cf_version(void)
-{
-    return CF_VERSION_STRING;
-}
-
-const char *cf_library_versions(void)
-{
-    static char text[256];
-    if (!text[0])
-        snprintf(text, sizeof text, "%s, zstd %s, zlib %s", pcap_lib_version(),
-                 ZSTD_versionString(), zlibVersion());
-    return text;
-}
 
 int cf_cores(void)
 {

@@ -7,7 +7,6 @@
 
 #include "parquet/pq_buf.h"
 #include "parquet/pq_compress.h"
-#include "parquet/pq_cqueue.h"
 #include "parquet/pq_dict.h"
 #include "parquet/pq_encode.h"
 #include "parquet/pq_stats.h"
@@ -91,7 +90,6 @@ struct pq_writer {
     pq_options opt;
     char *created_by;
     pq_compressor comp;
-    pq_cqueue *cq; /* pages compressed on a second thread, or NULL */
     pq_buf scratch, cbuf, hdr;
     pq_buf rgmeta; /* serialized RowGroup structs */
     size_t nrg;
@@ -215,29 +213,8 @@ static int add_page(pq_writer *w, pq_col *c, size_t raw_len, const pq_buf *body,
     return 0;
 }
 
-/* Takes the oldest page back from the compression thread (waiting for it)
- * and adds it to its chunk: 1, or 0 when none was in flight, -1 on error. */
-static int take_page(pq_writer *w)
-{
-    pq_cslot *slot = pq_cqueue_take(w->cq);
-    if (!slot)
-        return 0;
-    if (slot->failed)
-        return fail(w, "compression failed", EIO);
-    return add_page(w, slot->tag, slot->raw.len, &slot->out, slot->nlev, slot->enc) ? -1 : 1;
-}
-
-/* Every page in flight added to its chunk. 0 or -1. */
-static int take_all_pages(pq_writer *w)
-{
-    int r = 1;
-    while (w->cq && (r = take_page(w)) > 0)
-        ;
-    return r < 0 ? -1 : 0;
-}
-
-/* Encodes the column's buffered page and adds it to the chunk, or hands it
- * to the compression thread. */
+/* Encodes the column's buffered page, compresses it and adds it to the
+ * chunk. */
 static int cut_page(pq_writer *w, pq_col *c)
 {
     if (c->nlev == 0 || w->failed)
@@ -246,14 +223,7 @@ static int cut_page(pq_writer *w, pq_col *c)
      * rather than per put. */
     if (c->mode != MODE_DICT || c->nvals == 0)
         pq_stats_scan(&c->stats, c->vals.p, c->vals.len);
-    pq_cslot *slot = NULL;
     pq_buf *s = &w->scratch;
-    if (w->cq) {
-        while (!(slot = pq_cqueue_slot(w->cq)))
-            if (take_page(w) < 0)
-                return -1;
-        s = &slot->raw;
-    }
     s->len = 0;
     int r = 0;
     /* v1 data page: rep levels, def levels, each with a 4-byte length. */
@@ -298,13 +268,6 @@ static int cut_page(pq_writer *w, pq_col *c)
     uint32_t nlev = c->nlev;
     c->def.len = c->rep_lv.len = c->vals.len = c->idx.len = 0;
     c->nlev = c->nvals = 0;
-    if (slot) {
-        slot->tag = c;
-        slot->nlev = nlev;
-        slot->enc = enc;
-        pq_cqueue_submit(w->cq);
-        return 0;
-    }
     const pq_buf *body = s;
     if (w->opt.codec != PQ_CODEC_UNCOMPRESSED) {
         w->cbuf.len = 0;
@@ -796,8 +759,6 @@ static int flush_row_group(pq_writer *w)
     for (size_t i = 0; i < w->ncols; i++)
         if (cut_page(w, &w->cols[i]))
             return -1;
-    if (take_all_pages(w))
-        return -1;
     tc_writer t;
     tc_init(&t, &w->rgmeta);
     tc_field_list_begin(&t, 1, TC_STRUCT, w->ncols);
@@ -1026,7 +987,6 @@ static void free_writer(pq_writer *w)
         free(w->kvs[i].value);
     }
     free(w->kvs);
-    pq_cqueue_free(w->cq);
     pq_compress_free(&w->comp);
     pq_buf_free(&w->out);
     pq_buf_free(&w->scratch);
@@ -1239,10 +1199,6 @@ pq_writer *pq_open(const char *path, const pq_column_spec *cols, size_t ncols,
     if ((unsigned)w->opt.codec > PQ_CODEC_UNCOMPRESSED ||
         pq_compress_init(&w->comp, w->opt.codec, w->opt.compression_level))
         return open_error(w, err, errlen, "%s: bad codec or compression level", path);
-    /* Without a thread (none to be had) pages are compressed inline: same
-     * bytes, one core. */
-    if (w->opt.compress_thread && w->opt.codec != PQ_CODEC_UNCOMPRESSED)
-        w->cq = pq_cqueue_new(w->opt.codec, w->opt.compression_level);
     size_t plen = strlen(path);
     w->tmp = malloc(plen + sizeof ".tmp-XXXXXX");
     if (!w->tmp)

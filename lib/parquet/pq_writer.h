@@ -61,8 +61,6 @@ typedef struct pq_options {
     size_t row_group_bytes; /* 0: 64 MiB of uncompressed data */
     size_t page_bytes;      /* 0: 1 MiB target per data page */
     const char *created_by; /* 0: "customflow <version>" */
-    int compress_thread;    /* 1: compress pages on a second thread (same
-                               bytes; falls back to inline without one) */
 } pq_options;
 
 typedef struct pq_writer pq_writer;

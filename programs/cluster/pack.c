@@ -1,5 +1,5 @@
 /* First-fit decreasing packing of captures into tasks (pack.h). */
-#include "cluster/pack.h"
+#include "pack.h"
 
 #include <stdlib.h>
 

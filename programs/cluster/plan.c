@@ -13,10 +13,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cluster/cluster.h"
-#include "cluster/pack.h"
-#include "cluster/plan_file.h"
-#include "cluster/task_files.h"
+#include "cluster.h"
+#include "pack.h"
+#include "plan_file.h"
+#include "task_files.h"
 #include "customflow.h"
 
 static void plan_usage(FILE *f)

@@ -1,5 +1,5 @@
 /* Reading and writing OUT/plan.tsv (format in plan_file.h). */
-#include "cluster/plan_file.h"
+#include "plan_file.h"
 
 #include <errno.h>
 #include <inttypes.h>

@@ -16,9 +16,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cluster/cluster.h"
-#include "cluster/plan_file.h"
-#include "cluster/task_files.h"
+#include "cluster.h"
+#include "plan_file.h"
+#include "task_files.h"
 #include "customflow.h"
 
 static cf_session *running; /* for the signal handler */

@@ -1,5 +1,5 @@
 /* The files under OUT/tasks (format in task_files.h). */
-#include "cluster/task_files.h"
+#include "task_files.h"
 
 #include <dirent.h>
 #include <errno.h>

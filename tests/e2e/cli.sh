@@ -27,6 +27,7 @@ mkdir -p "$TMP/d"
 cp "$TMP/ok.pcap" "$TMP/d/ok.pcap"
 
 run_cf 0 '^customflow [0-9]' --version
+run_cf 0 '^customflow [0-9.]+ \(libpcap [0-9][0-9.]*, zstd [0-9][0-9.]*, zlib [0-9][0-9.]*\)$' --version
 run_cf 0 'usage: customflow' --help
 run_cf 2 "unknown option '--bogus'" --bogus "$TMP/ok.pcap"
 run_cf 2 'no capture given' -o "$TMP/o"

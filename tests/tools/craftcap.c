@@ -27,7 +27,7 @@
 #include <string.h>
 
 #include "decode/packet.h"
-#include "synth/synth.h"
+#include "gen/synth.h"
 
 static int fail(int line, const char *msg, const char *arg)
 {

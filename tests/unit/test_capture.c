@@ -2,7 +2,7 @@
  * blocks), compressed copies, damage, BPF filters, stems, and the real
  * captures of ../shared/pcaps when present. */
 #include "capture/capture.h"
-#include "synth/synth.h"
+#include "gen/synth.h"
 #include "check.h"
 
 #include <dirent.h>

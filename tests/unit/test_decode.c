@@ -5,7 +5,7 @@
  * real capture read with libpcap when ../shared/pcaps is present. */
 #include "check.h"
 #include "decode/packet.h"
-#include "synth/synth.h"
+#include "gen/synth.h"
 
 #include <pcap/pcap.h>
 #include <stdlib.h>

@@ -12,7 +12,7 @@
 
 #include "check.h"
 #include "customflow.h"
-#include "synth/synth.h"
+#include "gen/synth.h"
 
 /* 2026-12-01T22:30:00Z */
 #define START_S INT64_C(1796164200)

@@ -1,6 +1,6 @@
-/* Unit tests of lib/synth: exact bytes of the capture writer and the packet
+/* Unit tests of gen/ (libcfgen): exact bytes of the capture writer and the packet
  * builder, and the determinism and readability of the generated home. */
-#include "synth/synth.h"
+#include "gen/synth.h"
 #include "../unit/check.h"
 
 #include <stdlib.h>

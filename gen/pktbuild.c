@@ -2,7 +2,7 @@
  * Linux cooked v1/v2, BSD null), IPv4 (RFC 791) and IPv6 with extension
  * headers (RFC 8200), UDP (RFC 768), TCP (RFC 9293). Every append is bounded
  * by the buffer: what does not fit is dropped, never written past data[]. */
-#include "synth/synth.h"
+#include "gen/synth.h"
 
 #include "flow/netaddr.h"
 

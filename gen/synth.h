@@ -5,8 +5,8 @@
  * NTP, TLS to clouds, keep-alive sessions, mDNS/SSDP multicast, ARP,
  * device-to-device traffic). No code here reads captures.
  */
-#ifndef CF_SYNTH_SYNTH_H
-#define CF_SYNTH_SYNTH_H
+#ifndef CF_GEN_SYNTH_H
+#define CF_GEN_SYNTH_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -5,7 +5,7 @@
  * in a time-ordered heap; each step of a session emits at most one frame, so
  * frames come out in timestamp order. All randomness comes from one seeded
  * splitmix64 generator. */
-#include "synth/synth.h"
+#include "gen/synth.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -2,7 +2,7 @@
  * byte order) and pcapng (draft-ietf-opsawg-pcapng: SHB, one IDB per link
  * type, EPB). Every write is checked; the first failure sticks and makes
  * syn_write_frame/syn_close return -1. */
-#include "synth/synth.h"
+#include "gen/synth.h"
 
 #include <stdlib.h>
 #include <string.h>
