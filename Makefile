@@ -93,6 +93,11 @@ $(BUILD)/%: $(BUILD)/obj/programs/%.o $(LINK_LIBS)
 SUMMARY_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard programs/summary/*.c))
 $(BUILD)/customflow: $(SUMMARY_OBJ)
 
+# The customflow command's subcommands `plan` and `task` (programs/cluster/*.c):
+# part of build/customflow, not of the library.
+CLUSTER_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard programs/cluster/*.c))
+$(BUILD)/customflow: $(CLUSTER_OBJ)
+
 $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(LINK_LIBS)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
@@ -145,7 +150,7 @@ MAN_PAGES := $(wildcard man/*.1)
 # The installed programs link the shared library (INSTALL_LINK=shared), which
 # also proves they use nothing but customflow.h; with INSTALL_LINK=static
 # they are the in-tree binaries, linked with the static archive.
-INSTALL_LINK ?= static
+INSTALL_LINK ?= shared
 ifeq ($(INSTALL_LINK),shared)
 INSTALL_BINS := $(INSTALL_PROGS:$(BUILD)/%=$(BUILD)/shared-bin/%)
 else
@@ -153,7 +158,8 @@ INSTALL_BINS := $(INSTALL_PROGS)
 endif
 $(BUILD)/shared-bin/%: $(BUILD)/obj/programs/%.o $(BUILD)/libcustomflow.so
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) $< -L$(BUILD) -lcustomflow -Wl,--as-needed $(LDLIBS) -o $@
+	$(CC) $(LDFLAGS) $(filter %.o,$^) -L$(BUILD) -lcustomflow -Wl,--as-needed $(LDLIBS) -o $@
+$(BUILD)/shared-bin/customflow: $(SUMMARY_OBJ) $(CLUSTER_OBJ)
 
 lib: $(BUILD)/libcustomflow.a $(BUILD)/libcustomflow.so
 programs: $(INSTALL_BINS)

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 secs=${1:-60}
 corp=build/fuzz/corpus
 art=build/fuzz/artifacts
-mkdir -p "$corp"/{capture,pipeline,devices,decode,pq_reader,text,names} "$art"
+mkdir -p "$corp"/{capture,pipeline,devices,decode,pq_reader,text,config_lines,names} "$art"
 # names: a hand-made DNS response, ClientHello start and HTTP request, and
 # (with ../shared and tshark) the payloads of real ones
 printf '\x12\x34\x81\x80\x00\x01\x00\x02\x00\x00\x00\x00\x01a\x07example\x00\x00\x01\x00\x01\xc0\x0c\x00\x05\x00\x01\x00\x00\x00\x3c\x00\x04\x01b\xc0\x0e\xc0\x27\x00\x01\x00\x01\x00\x00\x00\x3c\x00\x04\xc0\x00\x02\x01' >"$corp/names/seed-dns"
@@ -64,7 +64,9 @@ if [ -x build/tests/tools/pq_cases ]; then
     build/tests/tools/pq_cases "$corp/pq_reader" >/dev/null 2>&1
     rm -f "$corp"/pq_reader/*.json
 fi
-for h in capture pipeline devices decode pq_reader text names; do
+printf 'packets=7\nlocal=10.0.0.0/8\nlocal=fd00::/8\nanonymize=false\nfilter=tcp port 80\n' \
+    >"$corp/config_lines/plan-options"
+for h in capture pipeline devices decode pq_reader text config_lines names; do
     bin=build/fuzz/fuzz_$h
     if [ ! -x "$bin" ]; then fail "$bin not built"; continue; fi
     log=build/fuzz/$h.log

@@ -120,6 +120,20 @@ typedef struct cf_option_info {
 } cf_option_info;
 CF_API const cf_option_info *cf_options(size_t *count);
 
+/* A configuration as text: one "NAME=VALUE" line for each option that
+ * differs from its default (every option that holds a value, those that
+ * cf_options leaves out included; a repeatable option one line per value),
+ * in option-table order. Reading the text back into a new configuration
+ * with cf_config_read_lines gives one whose every cf_config_get equals c's.
+ * Returns a malloc'd string (free() it), or NULL with a message when a
+ * value holds a newline (it could not be read back) or memory ran out. */
+CF_API char *cf_config_write_lines(const cf_config *c, char *err, size_t errlen);
+/* Applies "NAME=VALUE" lines (NAME as in cf_config_set, VALUE everything
+ * after the first '='; empty lines and lines starting with '#' skipped) to
+ * c with cf_config_set, in order. 0, or -1 with "line N: " and the
+ * message of the first line that does not apply. */
+CF_API int cf_config_read_lines(cf_config *c, const char *text, char *err, size_t errlen);
+
 /* ---- Session ---- */
 
 typedef struct cf_session cf_session;
@@ -300,6 +314,18 @@ CF_API int cf_convert_inputs(cf_session *s, const char *const *inputs, size_t n,
                              size_t *n_reps, cf_progress_fn progress, void *progress_ctx, char *err,
                              size_t errlen);
 CF_API void cf_reports_free(cf_report *reps, size_t n);
+
+/* The captures a list of inputs names: a file (or "-") stands for itself;
+ * a directory for every capture under it, recursively, in name order (byte
+ * order; symbolic links to directories not followed). Captures are told by
+ * their first bytes (pcap, pcapng, gzip, zstd), not their names; other
+ * files are skipped and counted in a warning through the session. Inputs
+ * that do not exist are passed through (converting them reports the
+ * error). *captures (*n_captures paths) is freed with cf_inputs_free. 0, or
+ * -1 with a message (an unreadable directory, one with no capture). */
+CF_API int cf_expand_inputs(cf_session *s, const char *const *inputs, size_t n, char ***captures,
+                            size_t *n_captures, char *err, size_t errlen);
+CF_API void cf_inputs_free(char **captures, size_t n);
 
 /* The output stem of an input: file name without its directory, capture
  * (.pcap, .pcapng, .cap, .dmp) and compression (.gz, .zst, .zstd)

@@ -3,6 +3,8 @@
  *   customflow [OPTIONS] CAPTURE...
  *   customflow [OPTIONS] -i IFACE
  *   customflow summary [OPTIONS] DIR...
+ *   customflow plan -o OUT [OPTIONS] INPUT...   (programs/cluster)
+ *   customflow task OUT K
  *
  * The options are the library's (cf_options): this file turns argv into
  * cf_config_set calls, runs cf_convert_inputs and prints what it reports.
@@ -19,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cluster/cluster.h"
 #include "customflow.h"
 #include "summary/summary.h"
 
@@ -40,6 +43,8 @@ static void usage(FILE *f)
     fputs("usage: customflow [OPTIONS] CAPTURE...\n"
           "       customflow [OPTIONS] -i IFACE         (live, until SIGINT or SIGTERM)\n"
           "       customflow summary [OPTIONS] DIR...   (see customflow summary --help)\n"
+          "       customflow plan -o OUT [OPTIONS] INPUT... (see customflow plan --help)\n"
+          "       customflow task OUT K                   (see customflow task --help)\n"
           "Turns pcap/pcapng captures (optionally .gz/.zst; - for standard input) into\n"
           "custom flow records: OUT/bidirectional/STEM.parquet and\n"
           "OUT/unidirectional/STEM.parquet.\n\n",
@@ -185,6 +190,10 @@ int main(int argc, char **argv)
 {
     if (argc > 1 && !strcmp(argv[1], "summary"))
         return summary_main(argc - 1, argv + 1);
+    if (argc > 1 && !strcmp(argv[1], "plan"))
+        return plan_main(argc - 1, argv + 1);
+    if (argc > 1 && !strcmp(argv[1], "task"))
+        return task_main(argc - 1, argv + 1);
     struct option *longopts;
     char *shortopts;
     cf_config *cfg = cf_config_new();

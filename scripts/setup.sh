@@ -27,6 +27,19 @@ if [ ${#need[@]} -gt 0 ]; then
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
 fi
+# A two-node Slurm cluster for tests/e2e/slurm.sh (tests/cluster/slurm-up.sh
+# runs the daemons itself: no systemd, no cgroups).
+slurm=()
+for p in slurmctld slurmd slurm-client munge; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || slurm+=("$p")
+done
+if [ ${#slurm[@]} -gt 0 ]; then
+    echo "setup: installing ${slurm[*]}"
+    SUDO=; [ "$(id -u)" -eq 0 ] || SUDO=sudo
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -qq \
+        --no-install-recommends "${slurm[@]}" >/dev/null
+fi
 if [ -f tests/readers/package-lock.json ] && [ ! -d tests/readers/node_modules ]; then
     echo "setup: installing the test readers (npm ci)"
     npm ci --prefix tests/readers --no-audit --no-fund --loglevel=error >/dev/null

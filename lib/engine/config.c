@@ -647,3 +647,11 @@ const char *cf_config_get(const cf_config *c, const char *name, char *buf, size_
     }
     return buf;
 }
+
+const char *cf_config_value_option(size_t k)
+{
+    for (size_t m = 0; m < N_OPTS; m++)
+        if (opts[m].kind != OPT_NEGATION && opts[m].kind != OPT_ALIAS && k-- == 0)
+            return opts[m].info.name;
+    return NULL;
+}

@@ -48,4 +48,9 @@ struct cf_config {
 /* Defaults of a new configuration. */
 void cf_config_defaults(cf_config *c);
 
+/* The name of the k-th option that holds a value (hidden ones included;
+ * switches that only set another option left out), in table order; NULL
+ * past the last. cf_config_write_lines writes these. */
+const char *cf_config_value_option(size_t k);
+
 #endif
