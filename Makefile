@@ -122,7 +122,7 @@ sample: all
 test: all
 	tests/run.sh $(BUILD)
 
-FORMAT_SRC = $$(find lib gen programs tests bench fuzz -name '*.[ch]' -not -path '*/node_modules/*')
+FORMAT_SRC = $$(find lib gen programs tests bench fuzz python/src -name '*.[ch]' -not -path '*/node_modules/*')
 format:
 	clang-format -i $(FORMAT_SRC)
 

@@ -1,0 +1,298 @@
+"""customflow: packet captures to custom flows, in Python.
+
+A thin layer over the C extension ``customflow._customflow``, which calls
+libcustomflow through its public header ``customflow.h``:
+
+* :func:`convert` -- what the command line does: captures to files.
+* :func:`flows` -- an iterator of records straight from a capture.
+* :func:`to_pandas` / :func:`to_numpy` -- a capture converted in memory.
+* :func:`read` -- the files customflow wrote (either layout) as a DataFrame.
+
+Options are the command line's long names, ``_`` or ``-`` alike
+(``packets=5, payload_bytes=64, lifetime=30, variant="both", size="ip",
+anonymize=False, compression="none", filter="udp", local=["10.0.0.0/8"],
+layout="wide", payload_cells=3000, max_flows=10000, jobs=2``); each is passed
+to the library as text (``True``/``False`` as ``"true"``/``"false"``, a list
+as one setting per item) and checked there, so every option the library
+knows works and every mistake is a :class:`Error` with its one-line message.
+The conversion runs without the GIL, on a thread of its own; Ctrl-C stops it
+(``KeyboardInterrupt``) and leaves no output file behind.
+"""
+
+import os
+import types
+import warnings
+
+from . import _customflow
+from ._customflow import CustomflowWarning, DamagedWarning, Error
+
+__all__ = [
+    "convert",
+    "flows",
+    "to_pandas",
+    "to_numpy",
+    "read",
+    "Error",
+    "CustomflowWarning",
+    "DamagedWarning",
+    "Report",
+    "SCHEMA",
+]
+
+__version__ = _customflow.version()
+
+#: Columns of the nested layout, in file order (README "Output schema").
+SCHEMA = (
+    "device",
+    "first_seen",
+    "remote_ip",
+    "protocol",
+    "device_port",
+    "remote_port",
+    "total_bytes",
+    "total_packets",
+    "pkt_offset_us",
+    "pkt_size",
+    "pkt_direction",
+    "pkt_payload",
+)
+# Columns that exist only with --names / --context, after the schema's.
+_OPTIONAL_COLUMNS = ("remote_name", "context_rows", "context_files")
+_VARIANTS = ("bidirectional", "unidirectional")
+
+
+class Report(types.SimpleNamespace):
+    """One input's report: ``input``, ``stem``, ``status`` ("done",
+    "damaged", "failed", "skipped"), ``message``, counts (``frames``,
+    ``bytes``, ``packets_decoded``, ``packets_attributed``,
+    ``packets_no_device``, ``records_bi``, ``records_uni``,
+    ``early_closed``, ``out_of_order``), ``skipped`` ({reason: frames}),
+    ``devices`` ({label: {"bidirectional": n, "unidirectional": n}}),
+    ``input_digest``, ``input_bytes`` and the live-capture counters."""
+
+
+def _text(value):
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, os.PathLike):
+        return os.fspath(value)
+    return str(value)
+
+
+def _options(devices, options):
+    """(name, text) pairs for the library, in the caller's order."""
+    pairs = []
+    if devices is not None:
+        pairs.append(("devices", _text(devices)))
+    for name, value in options.items():
+        if value is None:
+            continue  # the library's default
+        if isinstance(value, (list, tuple, set, frozenset)):
+            pairs.extend((name, _text(v)) for v in value)
+        else:
+            pairs.append((name, _text(value)))
+    return pairs
+
+
+def convert(inputs, out="flows", devices=None, **options):
+    """Converts captures into files under ``out``, as the command line does:
+    ``inputs`` is a capture, a directory (every capture under it) or a list
+    of them. Returns a list of :class:`Report`, one per capture. Raises
+    :class:`Error` for bad options or when an input could not be converted
+    (``err.reports`` then holds every report); a capture damaged part way
+    (the records before the damage are written) is a
+    :class:`DamagedWarning`."""
+    pairs = _options(devices, dict({"output": out}, **options))
+    reports = [Report(**d) for d in _customflow.convert(pairs, inputs)]
+    for r in reports:
+        if r.status == "damaged":
+            warnings.warn(r.message, DamagedWarning, stacklevel=2)
+    failed = [r for r in reports if r.status == "failed"]
+    if failed:
+        err = Error(failed[0].message)
+        err.reports = reports
+        raise err
+    return reports
+
+
+class Flows:
+    """Iterator of a capture's records (:func:`flows`). Records come in
+    batches from the conversion thread, which waits while two batches are
+    unread: memory does not grow with the capture. ``report`` is the
+    :class:`Report` once the iterator is exhausted; ``close()`` (or leaving
+    a ``with`` block, or dropping the iterator) stops the conversion."""
+
+    def __init__(self, run):
+        self._run = run
+        self._records = iter(())
+        self.report = None
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        while True:
+            record = next(self._records, None)
+            if record is not None:
+                return record
+            if self._run is None:
+                raise StopIteration
+            batch = self._run.next_batch()
+            if batch is None:
+                self.report = Report(**self._run.report())
+                self.close()
+                raise StopIteration
+            self._records = iter(batch.records())
+
+    def close(self):
+        if self._run is not None:
+            self._run.close()
+            self._run = None
+        self._records = iter(())
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def flows(source, devices=None, variant="bidirectional", **options):
+    """The records of a capture (``source``: a file, ``"-"``, a FIFO, or a
+    list of captures read as one in timestamp order) as dicts, without
+    writing files: ``device``, ``first_seen`` (a UTC ``datetime``),
+    ``remote_ip``, ``protocol``, ``device_port``, ``remote_port``,
+    ``total_bytes``, ``total_packets``, the lists ``pkt_offset_us``,
+    ``pkt_size``, ``pkt_direction`` (ints) and ``pkt_payload`` (bytes), and
+    ``variant``. Options are checked now (:class:`Error`); the conversion
+    starts at once and runs ahead of the caller by at most two batches."""
+    pairs = _options(devices, dict({"variant": variant}, **options))
+    return Flows(_customflow.Run(pairs, _sources(source), True))
+
+
+def _sources(source):
+    if isinstance(source, (str, bytes, os.PathLike)):
+        return source
+    return list(source)
+
+
+def _collect(source, devices, variant, options):
+    """Every record of a capture, converted in memory: (Batch, Report)."""
+    pairs = _options(devices, dict({"variant": variant}, **options))
+    run = _customflow.Run(pairs, _sources(source), False)
+    try:
+        batch = run.collect()
+        return batch, Report(**run.report())
+    finally:
+        run.close()
+
+
+def _timestamps(us):
+    """int64 µs since the epoch as a tz-aware UTC pandas index: unit µs
+    where pandas has it (2.x), else ns (pandas 1.5, Debian 12)."""
+    import pandas as pd
+
+    try:
+        return pd.DatetimeIndex(us.view("datetime64[us]")).tz_localize("UTC")
+    except pd.errors.OutOfBoundsDatetime as e:
+        raise Error(
+            "first_seen out of the range pandas %s holds (datetime64[ns]: years 1677-2262): %s"
+            % (pd.__version__, e)
+        ) from None
+
+
+def _frame(batch):
+    import pandas as pd
+
+    both = batch.variants == 3
+    cols = batch.columns()
+    variant = cols.pop("variant")
+    cols["first_seen"] = _timestamps(cols["first_seen"])
+    order = [c for c in SCHEMA + _OPTIONAL_COLUMNS if c in cols]
+    df = pd.DataFrame({c: cols[c] for c in order}, copy=False)
+    if both:
+        codes = variant.astype("int8") - 1
+        df.insert(0, "variant", pd.Categorical.from_codes(codes, categories=list(_VARIANTS)))
+    return df
+
+
+def to_pandas(source, devices=None, variant="bidirectional", **options):
+    """A capture converted in memory into a ``pandas.DataFrame``, one row a
+    record, columns as the files' (README "Output schema"): ``first_seen``
+    tz-aware UTC (``datetime64[us, UTC]`` on pandas 2, ``datetime64[ns,
+    UTC]`` on pandas 1.5), ``protocol`` uint8, ports uint16, totals int64,
+    list columns one numpy array per row (int64, int32, int8), ``pkt_payload``
+    one object array of ``bytes`` per row. With ``variant="both"`` a
+    categorical ``variant`` column comes first. ``df.attrs["report"]`` is the
+    :class:`Report`."""
+    batch, report = _collect(source, devices, variant, options)
+    df = _frame(batch)
+    df.attrs["report"] = report
+    return df
+
+
+def _record_files(path_or_dir):
+    """The record files to read: a file, a list, or every ``*.parquet``
+    under a directory (recursively, in path order)."""
+    if isinstance(path_or_dir, (list, tuple)):
+        paths = []
+        for p in path_or_dir:
+            paths.extend(_record_files(p))
+        return paths
+    path = os.fspath(path_or_dir)
+    if not os.path.isdir(path):
+        return [path]
+    found = []
+    for top, dirs, files in os.walk(path):
+        dirs.sort()
+        found.extend(os.path.join(top, f) for f in sorted(files) if f.endswith(".parquet"))
+    if not found:
+        raise Error("%s: no .parquet files under this directory" % path)
+    return found
+
+
+def read(path_or_dir):
+    """The files customflow wrote (either layout) as one DataFrame, read by
+    the project's own Parquet reader (no pyarrow needed): a file, a list of
+    files, or a directory (every ``*.parquet`` under it, in path order).
+    Columns as :func:`to_pandas`; wide files come back in the nested
+    columns. When the files hold both variants, a ``variant`` column comes
+    first."""
+    return _frame(_customflow.read_files(_record_files(path_or_dir)))
+
+
+def _is_record_files(source):
+    if isinstance(source, (list, tuple)):
+        return bool(source) and all(_is_record_files(s) for s in source)
+    if not isinstance(source, (str, bytes, os.PathLike)):
+        return False
+    path = os.fsdecode(os.fspath(source))
+    return os.path.isdir(path) or path.endswith(".parquet")
+
+
+def to_numpy(source, devices=None, variant="bidirectional", packets=10, payload_bytes=1000, **options):
+    """The fixed-size model input of a capture (converted in memory with
+    ``packets`` = i and ``payload_bytes`` = j), or of record files
+    (``.parquet`` paths or a directory, cut to i and j): a dict of arrays,
+    n records:
+
+    * ``offset_us`` (n, i) int64, ``size`` (n, i) int32, ``direction``
+      (n, i) int8: the first i packets; -1 past a record's last packet;
+    * ``payload`` (n, i, j) uint8, zero past each payload's end;
+      ``payload_len`` (n, i) int32 (0 past the last packet);
+    * ``n_packets`` (n,) int32: packets listed;
+    * the scalar columns: ``device`` and ``remote_ip`` (object),
+      ``first_seen`` (datetime64[us], UTC), ``protocol``, ``device_port``,
+      ``remote_port``, ``total_bytes``, ``total_packets``, ``variant``
+      (int8: 1 bidirectional, 2 unidirectional).
+    """
+    if _is_record_files(source):
+        batch = _customflow.read_files(_record_files(source))
+    else:
+        opts = dict(options, packets=packets, payload_bytes=payload_bytes)
+        batch, _ = _collect(source, devices, variant, opts)
+    out = batch.matrices(packets, payload_bytes)
+    cols = batch.columns(lists=False)
+    cols["first_seen"] = cols["first_seen"].view("datetime64[us]")
+    out.update(cols)
+    return out

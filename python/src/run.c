@@ -1,0 +1,305 @@
+/* customflow._customflow.Run: one capture (or several merged) converted in
+ * memory on a thread of its own, through cf_sink_callback, while the
+ * interpreter waits without the GIL (runner.h).
+ *
+ * Streaming (flows()): the callback copies records into batches of at most
+ * BATCH_ROWS records or BATCH_BYTES bytes and hands each to a queue of
+ * QUEUE_BATCHES; when the queue is full the conversion thread waits for
+ * the consumer, so memory stays bounded whatever the capture's size.
+ * Collecting (to_pandas(), to_numpy()): one store takes every record. */
+#include "run.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "batch.h"
+#include "module.h"
+#include "options.h"
+#include "report.h"
+#include "runner.h"
+#include "store.h"
+
+#define BATCH_ROWS 4096
+#define BATCH_BYTES (4u << 20)
+#define QUEUE_BATCHES 2
+
+typedef struct {
+    PyObject_HEAD cf_session *session;
+    cf_source *source;
+    cf_sink *sink;
+    cfpy_runner runner;
+    int runner_ready; /* runner and warnings initialised */
+    cfpy_warnings warnings;
+    int streaming;
+    int names, context;               /* columns of the session's records */
+    cfpy_store *current;              /* filled by the conversion thread */
+    cfpy_store *queue[QUEUE_BATCHES]; /* streaming: full batches, under runner.mu */
+    size_t q_head, q_len;
+    int out_of_memory;
+    int status; /* cf_run's */
+    char err[1024];
+    cf_report rep;
+    int finished; /* the thread is joined and its outcome turned into Python */
+} RunObject;
+
+static cfpy_store *new_store(RunObject *run)
+{
+    cfpy_store *st = malloc(sizeof *st);
+    if (st) {
+        cfpy_store_init(st);
+        st->want_names = run->names;
+        st->want_context = run->context;
+    }
+    return st;
+}
+
+static void drop_store(cfpy_store *st)
+{
+    if (st) {
+        cfpy_store_free(st);
+        free(st);
+    }
+}
+
+/* ---- conversion thread ---- */
+
+/* Queues the current batch and starts a new one; 0, or 1 to stop the run
+ * (the consumer is gone, or no memory). */
+static int push_batch(RunObject *run)
+{
+    cfpy_runner *r = &run->runner;
+    pthread_mutex_lock(&r->mu);
+    while (run->q_len == QUEUE_BATCHES && !atomic_load(&r->cancelled))
+        pthread_cond_wait(&r->cond, &r->mu);
+    if (atomic_load(&r->cancelled)) {
+        pthread_mutex_unlock(&r->mu);
+        return 1;
+    }
+    run->queue[(run->q_head + run->q_len) % QUEUE_BATCHES] = run->current;
+    run->q_len++;
+    pthread_cond_broadcast(&r->cond);
+    pthread_mutex_unlock(&r->mu);
+    if (!(run->current = new_store(run))) {
+        run->out_of_memory = 1;
+        return 1;
+    }
+    return 0;
+}
+
+static int on_record(void *ctx, const cf_record *rec)
+{
+    RunObject *run = ctx;
+    if (atomic_load(&run->runner.cancelled))
+        return 1;
+    if (cfpy_store_add(run->current, rec) != 0) {
+        run->out_of_memory = 1;
+        return 1;
+    }
+    if (run->streaming &&
+        (run->current->rows >= BATCH_ROWS || cfpy_store_bytes(run->current) >= BATCH_BYTES))
+        return push_batch(run);
+    return 0;
+}
+
+static void run_body(void *p)
+{
+    RunObject *run = p;
+    run->status = cf_run(run->session, run->source, &run->sink, 1, &run->rep, NULL, NULL, run->err,
+                         sizeof run->err);
+    if (run->streaming && !run->out_of_memory && run->current && run->current->rows > 0)
+        push_batch(run);
+}
+
+/* ---- Python side ---- */
+
+static int run_init(RunObject *run, PyObject *args, PyObject *kw)
+{
+    static char *names[] = {"options", "inputs", "stream", NULL};
+    PyObject *options, *inputs;
+    int stream = 1;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "OO|p", names, &options, &inputs, &stream))
+        return -1;
+    if (run->runner_ready) {
+        PyErr_SetString(PyExc_RuntimeError, "Run is already initialised");
+        return -1;
+    }
+    run->streaming = stream;
+    cfpy_warnings_init(&run->warnings);
+    cfpy_runner_init(&run->runner, NULL);
+    run->runner_ready = 1;
+    if (!(run->session = cfpy_session_new(options, &run->warnings)))
+        return -1;
+    run->runner.session = run->session;
+    cfpy_session_columns(run->session, &run->names, &run->context);
+
+    size_t n = 0;
+    char **paths = cfpy_paths(inputs, &n);
+    if (!paths)
+        return -1;
+    char err[1024];
+    if (n == 0)
+        cfpy_raise("no input given");
+    else if (n == 1)
+        run->source = cf_source_open(run->session, paths[0], err, sizeof err);
+    else
+        run->source =
+            cf_source_open_merged(run->session, (const char *const *)paths, n, err, sizeof err);
+    cfpy_paths_free(paths, n);
+    if (n == 0)
+        return -1;
+    if (!run->source ||
+        !(run->sink = cf_sink_callback(run->session, on_record, run, err, sizeof err))) {
+        cfpy_raise(err);
+        return -1;
+    }
+    if (!(run->current = new_store(run))) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    return cfpy_runner_start(&run->runner, run_body, run);
+}
+
+/* After the thread is done: its outcome as Python (once). 0, or -1 with
+ * an exception: customflow.Error for a failed run, MemoryError; a damaged
+ * capture is a DamagedWarning. */
+static int run_finish(RunObject *run)
+{
+    if (run->finished)
+        return 0;
+    cfpy_runner_join(&run->runner);
+    run->finished = 1;
+    if (cfpy_warnings_emit(&run->warnings) != 0)
+        return -1;
+    if (run->out_of_memory) {
+        PyErr_SetString(PyExc_MemoryError, "customflow: out of memory holding the records");
+        return -1;
+    }
+    if (run->status < 0) {
+        cfpy_raise(run->err[0] ? run->err : "conversion failed");
+        return -1;
+    }
+    if (run->status == 1) {
+        const char *msg = run->rep.message[0] ? run->rep.message : run->err;
+        if (PyErr_WarnEx(cfpy_DamagedWarning, msg, 1) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int queue_ready(void *ctx)
+{
+    return ((RunObject *)ctx)->q_len > 0;
+}
+
+static int check_started(RunObject *run)
+{
+    if (!run->runner.started) {
+        PyErr_SetString(PyExc_RuntimeError, "Run was not started");
+        return -1;
+    }
+    return 0;
+}
+
+/* Streaming: the next Batch, or None after the last. */
+static PyObject *run_next_batch(RunObject *run, PyObject *Py_UNUSED(arg))
+{
+    if (check_started(run) != 0)
+        return NULL;
+    if (!run->streaming) {
+        PyErr_SetString(PyExc_RuntimeError, "next_batch() needs a streaming Run");
+        return NULL;
+    }
+    if (!run->finished && cfpy_runner_wait(&run->runner, queue_ready, run) != 0)
+        return NULL;
+    cfpy_store *st = NULL;
+    pthread_mutex_lock(&run->runner.mu);
+    if (run->q_len > 0) {
+        st = run->queue[run->q_head];
+        run->q_head = (run->q_head + 1) % QUEUE_BATCHES;
+        run->q_len--;
+        pthread_cond_broadcast(&run->runner.cond);
+    }
+    pthread_mutex_unlock(&run->runner.mu);
+    if (st)
+        return cfpy_batch_new(st);
+    if (run_finish(run) != 0)
+        return NULL;
+    Py_RETURN_NONE;
+}
+
+/* Collecting: waits for the end; the Batch of every record. */
+static PyObject *run_collect(RunObject *run, PyObject *Py_UNUSED(arg))
+{
+    if (check_started(run) != 0)
+        return NULL;
+    if (run->streaming || !run->current) {
+        PyErr_SetString(PyExc_RuntimeError, "collect() needs a collecting Run, once");
+        return NULL;
+    }
+    if (cfpy_runner_wait(&run->runner, NULL, NULL) != 0 || run_finish(run) != 0)
+        return NULL;
+    cfpy_store *st = run->current;
+    run->current = NULL;
+    return cfpy_batch_new(st);
+}
+
+/* Stops the conversion (if running) and drops what it held. */
+static void run_stop(RunObject *run)
+{
+    if (!run->runner_ready)
+        return;
+    cfpy_runner_cancel(&run->runner);
+    run->finished = 1;
+    for (; run->q_len > 0; run->q_len--, run->q_head = (run->q_head + 1) % QUEUE_BATCHES)
+        drop_store(run->queue[run->q_head]);
+}
+
+static PyObject *run_close(RunObject *run, PyObject *Py_UNUSED(arg))
+{
+    run_stop(run);
+    Py_RETURN_NONE;
+}
+
+/* The report of a finished run (a dict), or None before the end. */
+static PyObject *run_report(RunObject *run, PyObject *Py_UNUSED(arg))
+{
+    if (!run->finished || !run->runner.joined)
+        Py_RETURN_NONE;
+    return cfpy_report_dict(&run->rep);
+}
+
+static void run_dealloc(RunObject *run)
+{
+    run_stop(run);
+    if (run->runner.started)
+        cf_report_free(&run->rep);
+    drop_store(run->current);
+    cf_sink_free(run->sink);
+    cf_source_close(run->source);
+    cf_session_free(run->session);
+    if (run->runner_ready) {
+        cfpy_runner_destroy(&run->runner);
+        cfpy_warnings_destroy(&run->warnings);
+    }
+    Py_TYPE(run)->tp_free((PyObject *)run);
+}
+
+static PyMethodDef run_methods[] = {
+    {"next_batch", (PyCFunction)run_next_batch, METH_NOARGS,
+     "The next Batch of records, or None at the end (streaming)."},
+    {"collect", (PyCFunction)run_collect, METH_NOARGS, "Every record as one Batch (collecting)."},
+    {"close", (PyCFunction)run_close, METH_NOARGS, "Stops the conversion."},
+    {"report", (PyCFunction)run_report, METH_NOARGS, "The report (dict) once finished."},
+    {NULL, NULL, 0, NULL},
+};
+
+PyTypeObject cfpy_RunType = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "customflow._customflow.Run",
+    .tp_basicsize = sizeof(RunObject),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "Run(options, inputs, stream=True): a capture converted in memory.",
+    .tp_new = PyType_GenericNew,
+    .tp_init = (initproc)run_init,
+    .tp_dealloc = (destructor)run_dealloc,
+    .tp_methods = run_methods,
+};
