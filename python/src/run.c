@@ -89,16 +89,19 @@ static int push_batch(RunObject *run)
 static int on_record(void *ctx, const cf_record *rec)
 {
     RunObject *run = ctx;
+    int stop = 0;
     if (atomic_load(&run->runner.cancelled))
         return 1;
-    if (cfpy_store_add(run->current, rec) != 0) {
+    pthread_mutex_lock(&run->add_mu);
+    if (!run->current || cfpy_store_add(run->current, rec) != 0) {
         run->out_of_memory = 1;
-        return 1;
+        stop = 1;
+    } else if (run->streaming && (run->current->rows >= BATCH_ROWS ||
+                                  cfpy_store_bytes(run->current) >= BATCH_BYTES)) {
+        stop = push_batch(run);
     }
-    if (run->streaming &&
-        (run->current->rows >= BATCH_ROWS || cfpy_store_bytes(run->current) >= BATCH_BYTES))
-        return push_batch(run);
-    return 0;
+    pthread_mutex_unlock(&run->add_mu);
+    return stop;
 }
 
 static void run_body(void *p)
@@ -126,6 +129,7 @@ static int run_init(RunObject *run, PyObject *args, PyObject *kw)
     run->streaming = stream;
     cfpy_warnings_init(&run->warnings);
     cfpy_runner_init(&run->runner, NULL);
+    pthread_mutex_init(&run->add_mu, NULL);
     run->runner_ready = 1;
     if (!(run->session = cfpy_session_new(options, &run->warnings)))
         return -1;
@@ -180,7 +184,7 @@ static int run_finish(RunObject *run)
     }
     if (run->status == 1) {
         const char *msg = run->rep.message[0] ? run->rep.message : run->err;
-        if (PyErr_WarnEx(cfpy_DamagedWarning, msg, 1) != 0)
+        if (PyErr_WarnEx(cfpy_DamagedWarning, msg, 2) != 0)
             return -1;
     }
     return 0;
@@ -279,6 +283,7 @@ static void run_dealloc(RunObject *run)
     cf_session_free(run->session);
     if (run->runner_ready) {
         cfpy_runner_destroy(&run->runner);
+        pthread_mutex_destroy(&run->add_mu);
         cfpy_warnings_destroy(&run->warnings);
     }
     Py_TYPE(run)->tp_free((PyObject *)run);

@@ -156,13 +156,13 @@ int cfpy_warnings_emit(cfpy_warnings *w)
     pthread_mutex_unlock(&w->mu);
     int st = 0;
     for (size_t k = 0; k < n; k++) {
-        if (st == 0 && PyErr_WarnEx(cfpy_Warning, msgs[k], 1) != 0)
+        if (st == 0 && PyErr_WarnEx(cfpy_Warning, msgs[k], 2) != 0)
             st = -1;
         free(msgs[k]);
     }
     free(msgs);
     if (st == 0 && dropped > 0)
-        st = PyErr_WarnFormat(cfpy_Warning, 1, "%zu more messages not shown", dropped);
+        st = PyErr_WarnFormat(cfpy_Warning, 2, "%zu more messages not shown", dropped);
     return st;
 }
 

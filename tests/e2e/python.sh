@@ -3,6 +3,10 @@
 # directory and its pytest suite run (python/tests/run.sh); pytest's counts
 # become this script's result line.
 . "$(dirname "$0")/common.sh"
+if ! grep -q cf_sink_callback lib/customflow.h; then
+    skip "lib/customflow.h has no cf_sink_callback yet: the Python package needs the public API"
+    finish; exit
+fi
 out=$(python/tests/run.sh "$B" 2>&1)
 st=$?
 echo "$out" | tail -40
