@@ -32,7 +32,8 @@ typedef struct {
     cfpy_warnings warnings;
     int streaming;
     int names, context;               /* columns of the session's records */
-    cfpy_store *current;              /* filled by the conversion thread */
+    pthread_mutex_t add_mu;           /* the library may call sinks from several threads */
+    cfpy_store *current;              /* filled by the conversion thread(s), under add_mu */
     cfpy_store *queue[QUEUE_BATCHES]; /* streaming: full batches, under runner.mu */
     size_t q_head, q_len;
     int out_of_memory;
