@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "module.h"
 #include "np.h"
 
 int cfpy_columns_init(void)
@@ -84,23 +85,33 @@ static void strcache_free(strcache *c)
     free(c->objs);
 }
 
-/* An object array of n strings by id. */
-static PyObject *string_column(strcache *c, const uint32_t *ids, size_t n)
+/* An object array of n Nones, to be filled. */
+static PyObject *none_array(size_t n)
 {
     npy_intp dims[1] = {(npy_intp)n};
     PyObject *arr = PyArray_SimpleNew(1, dims, NPY_OBJECT);
     if (!arr)
         return NULL;
     PyObject **out = PyArray_DATA((PyArrayObject *)arr);
+    for (size_t k = 0; k < n; k++)
+        out[k] = Py_NewRef(Py_None);
+    return arr;
+}
+
+/* An object array of n strings by id. */
+static PyObject *string_column(strcache *c, const uint32_t *ids, size_t n)
+{
+    PyObject *arr = none_array(n);
+    if (!arr)
+        return NULL;
+    PyObject **out = PyArray_DATA((PyArrayObject *)arr);
     for (size_t k = 0; k < n; k++) {
         PyObject *s = strcache_get(c, ids[k]);
         if (!s) {
-            for (size_t m = k; m < n; m++) /* keep the array valid for its dealloc */
-                out[m] = Py_NewRef(Py_None);
             Py_DECREF(arr);
             return NULL;
         }
-        Py_XSETREF(out[k], Py_NewRef(s));
+        Py_SETREF(out[k], Py_NewRef(s));
     }
     return arr;
 }
@@ -108,8 +119,7 @@ static PyObject *string_column(strcache *c, const uint32_t *ids, size_t n)
 /* An object array with, per row, a view of flat[start[k] .. start[k+1]). */
 static PyObject *list_column(PyObject *flat, const uint64_t *start, size_t rows)
 {
-    npy_intp dims[1] = {(npy_intp)rows};
-    PyObject *arr = PyArray_SimpleNew(1, dims, NPY_OBJECT);
+    PyObject *arr = none_array(rows);
     if (!arr)
         return NULL;
     PyObject **out = PyArray_DATA((PyArrayObject *)arr);
@@ -123,12 +133,10 @@ static PyObject *list_column(PyObject *flat, const uint64_t *start, size_t rows)
                                  base + start[k] * (size_t)descr->elsize, NPY_ARRAY_CARRAY, NULL);
         if (!view || PyArray_SetBaseObject((PyArrayObject *)view, Py_NewRef(flat)) != 0) {
             Py_XDECREF(view);
-            for (size_t m = k; m < rows; m++)
-                out[m] = Py_NewRef(Py_None);
             Py_DECREF(arr);
             return NULL;
         }
-        Py_XSETREF(out[k], view);
+        Py_SETREF(out[k], view);
     }
     return arr;
 }
@@ -143,25 +151,20 @@ static PyObject *payload_bytes(const cfpy_store *st, size_t p)
 /* An object array with, per row, an object array of its packets' bytes. */
 static PyObject *payload_column(const cfpy_store *st)
 {
-    npy_intp dims[1] = {(npy_intp)st->rows};
-    PyObject *arr = PyArray_SimpleNew(1, dims, NPY_OBJECT);
+    PyObject *arr = none_array(st->rows);
     if (!arr)
         return NULL;
     PyObject **out = PyArray_DATA((PyArrayObject *)arr);
-    for (size_t k = 0; k < st->rows; k++)
-        out[k] = Py_NewRef(Py_None);
     for (size_t k = 0; k < st->rows; k++) {
-        npy_intp len[1] = {(npy_intp)(st->pkt_start[k + 1] - st->pkt_start[k])};
-        PyObject *row = PyArray_SimpleNew(1, len, NPY_OBJECT);
+        size_t len = st->pkt_start[k + 1] - st->pkt_start[k];
+        PyObject *row = none_array(len);
         if (!row) {
             Py_DECREF(arr);
             return NULL;
         }
         PyObject **cells = PyArray_DATA((PyArrayObject *)row);
-        for (npy_intp m = 0; m < len[0]; m++)
-            cells[m] = Py_NewRef(Py_None);
         Py_SETREF(out[k], row);
-        for (npy_intp m = 0; m < len[0]; m++) {
+        for (size_t m = 0; m < len; m++) {
             PyObject *b = payload_bytes(st, st->pkt_start[k] + (size_t)m);
             if (!b) {
                 Py_DECREF(arr);
@@ -177,13 +180,10 @@ static PyObject *payload_column(const cfpy_store *st)
 static PyObject *string_list_column(strcache *c, const uint32_t *ids, const uint64_t *start,
                                     size_t rows)
 {
-    npy_intp dims[1] = {(npy_intp)rows};
-    PyObject *arr = PyArray_SimpleNew(1, dims, NPY_OBJECT);
+    PyObject *arr = none_array(rows);
     if (!arr)
         return NULL;
     PyObject **out = PyArray_DATA((PyArrayObject *)arr);
-    for (size_t k = 0; k < rows; k++)
-        out[k] = Py_NewRef(Py_None);
     for (size_t k = 0; k < rows; k++) {
         PyObject *row = string_column(c, ids + start[k], start[k + 1] - start[k]);
         if (!row) {
@@ -195,16 +195,6 @@ static PyObject *string_list_column(strcache *c, const uint32_t *ids, const uint
     return arr;
 }
 
-/* d[key] = value, stealing value; -1 when value is NULL or on error. */
-static int put(PyObject *d, const char *key, PyObject *value)
-{
-    if (!value)
-        return -1;
-    int st = PyDict_SetItemString(d, key, value);
-    Py_DECREF(value);
-    return st;
-}
-
 /* put of a list column: a flat array taken from *buf, split per row. */
 static int put_list(PyObject *d, const char *key, void **buf, size_t n, size_t elem, int typenum,
                     const uint64_t *start, size_t rows)
@@ -214,7 +204,7 @@ static int put_list(PyObject *d, const char *key, void **buf, size_t n, size_t e
         return -1;
     PyObject *col = list_column(flat, start, rows);
     Py_DECREF(flat);
-    return put(d, key, col);
+    return cfpy_put(d, key, col);
 }
 
 /* ---- columns ---- */
@@ -227,15 +217,15 @@ PyObject *cfpy_columns(cfpy_store *st, int lists)
     PyObject *d = PyDict_New();
     size_t n = st->rows;
 #define TAKE(field, type) take_array((void **)&st->field, n, sizeof *st->field, type)
-    int fail = !d || put(d, "variant", TAKE(variant, NPY_INT8)) ||
-               put(d, CF_COL_DEVICE, string_column(&cache, st->device, n)) ||
-               put(d, CF_COL_FIRST_SEEN, TAKE(first_seen, NPY_INT64)) ||
-               put(d, CF_COL_REMOTE_IP, string_column(&cache, st->remote_ip, n)) ||
-               put(d, CF_COL_PROTOCOL, TAKE(protocol, NPY_UINT8)) ||
-               put(d, CF_COL_DEVICE_PORT, TAKE(device_port, NPY_UINT16)) ||
-               put(d, CF_COL_REMOTE_PORT, TAKE(remote_port, NPY_UINT16)) ||
-               put(d, CF_COL_TOTAL_BYTES, TAKE(total_bytes, NPY_INT64)) ||
-               put(d, CF_COL_TOTAL_PACKETS, TAKE(total_packets, NPY_INT64));
+    int fail = !d || cfpy_put(d, "variant", TAKE(variant, NPY_INT8)) ||
+               cfpy_put(d, CF_COL_DEVICE, string_column(&cache, st->device, n)) ||
+               cfpy_put(d, CF_COL_FIRST_SEEN, TAKE(first_seen, NPY_INT64)) ||
+               cfpy_put(d, CF_COL_REMOTE_IP, string_column(&cache, st->remote_ip, n)) ||
+               cfpy_put(d, CF_COL_PROTOCOL, TAKE(protocol, NPY_UINT8)) ||
+               cfpy_put(d, CF_COL_DEVICE_PORT, TAKE(device_port, NPY_UINT16)) ||
+               cfpy_put(d, CF_COL_REMOTE_PORT, TAKE(remote_port, NPY_UINT16)) ||
+               cfpy_put(d, CF_COL_TOTAL_BYTES, TAKE(total_bytes, NPY_INT64)) ||
+               cfpy_put(d, CF_COL_TOTAL_PACKETS, TAKE(total_packets, NPY_INT64));
 #undef TAKE
     if (!fail && lists) {
         size_t p = st->pkts;
@@ -245,13 +235,13 @@ PyObject *cfpy_columns(cfpy_store *st, int lists)
                         st->pkt_start, n) ||
                put_list(d, CF_COL_PKT_DIRECTION, (void **)&st->direction, p, sizeof *st->direction,
                         NPY_INT8, st->pkt_start, n) ||
-               put(d, CF_COL_PKT_PAYLOAD, payload_column(st));
+               cfpy_put(d, CF_COL_PKT_PAYLOAD, payload_column(st));
     }
     if (!fail && cfpy_store_names(st))
-        fail = put(d, CF_COL_REMOTE_NAME, string_column(&cache, st->remote_name, n));
+        fail = cfpy_put(d, CF_COL_REMOTE_NAME, string_column(&cache, st->remote_name, n));
     if (!fail && lists && cfpy_store_context(st))
-        fail = put(d, CF_COL_CONTEXT_FILES,
-                   string_list_column(&cache, st->ctx_file, st->ctx_start, n)) ||
+        fail = cfpy_put(d, CF_COL_CONTEXT_FILES,
+                        string_list_column(&cache, st->ctx_file, st->ctx_start, n)) ||
                put_list(d, CF_COL_CONTEXT_ROWS, (void **)&st->ctx_rows, st->ctxs,
                         sizeof *st->ctx_rows, NPY_INT64, st->ctx_start, n);
     strcache_free(&cache);
@@ -304,13 +294,13 @@ static int put_packet_lists(PyObject *d, const cfpy_store *st, size_t k)
     size_t first = st->pkt_start[k], n = st->pkt_start[k + 1] - first;
     PyObject *list;
     INT_LIST(list, st->offset_us, first, n, PyLong_FromLongLong);
-    if (put(d, CF_COL_PKT_OFFSET, list) != 0)
+    if (cfpy_put(d, CF_COL_PKT_OFFSET, list) != 0)
         return -1;
     INT_LIST(list, st->size, first, n, PyLong_FromLong);
-    if (put(d, CF_COL_PKT_SIZE, list) != 0)
+    if (cfpy_put(d, CF_COL_PKT_SIZE, list) != 0)
         return -1;
     INT_LIST(list, st->direction, first, n, PyLong_FromLong);
-    if (put(d, CF_COL_PKT_DIRECTION, list) != 0)
+    if (cfpy_put(d, CF_COL_PKT_DIRECTION, list) != 0)
         return -1;
     list = PyList_New((Py_ssize_t)n);
     for (size_t m = 0; list && m < n; m++) {
@@ -320,7 +310,7 @@ static int put_packet_lists(PyObject *d, const cfpy_store *st, size_t k)
         else
             PyList_SET_ITEM(list, (Py_ssize_t)m, b);
     }
-    return put(d, CF_COL_PKT_PAYLOAD, list);
+    return cfpy_put(d, CF_COL_PKT_PAYLOAD, list);
 }
 
 /* The context lists of row k into d; 0 or -1. */
@@ -329,7 +319,7 @@ static int put_context_lists(PyObject *d, const cfpy_store *st, strcache *c, siz
     size_t first = st->ctx_start[k], n = st->ctx_start[k + 1] - first;
     PyObject *list;
     INT_LIST(list, st->ctx_rows, first, n, PyLong_FromLongLong);
-    if (put(d, CF_COL_CONTEXT_ROWS, list) != 0)
+    if (cfpy_put(d, CF_COL_CONTEXT_ROWS, list) != 0)
         return -1;
     list = PyList_New((Py_ssize_t)n);
     for (size_t m = 0; list && m < n; m++) {
@@ -339,7 +329,7 @@ static int put_context_lists(PyObject *d, const cfpy_store *st, strcache *c, siz
         else
             PyList_SET_ITEM(list, (Py_ssize_t)m, Py_NewRef(s));
     }
-    return put(d, CF_COL_CONTEXT_FILES, list);
+    return cfpy_put(d, CF_COL_CONTEXT_FILES, list);
 }
 
 static PyObject *record_dict(const cfpy_store *st, strcache *c, size_t k)
@@ -348,18 +338,18 @@ static PyObject *record_dict(const cfpy_store *st, strcache *c, size_t k)
     if (!d)
         return NULL;
     const char *variant = cf_enum_name("variant", st->variant[k]);
-    int fail = put(d, "variant", PyUnicode_FromString(variant ? variant : "")) ||
-               put(d, CF_COL_DEVICE, Py_XNewRef(strcache_get(c, st->device[k]))) ||
-               put(d, CF_COL_FIRST_SEEN, utc_datetime(st->first_seen[k])) ||
-               put(d, CF_COL_REMOTE_IP, Py_XNewRef(strcache_get(c, st->remote_ip[k]))) ||
-               put(d, CF_COL_PROTOCOL, PyLong_FromLong(st->protocol[k])) ||
-               put(d, CF_COL_DEVICE_PORT, PyLong_FromLong(st->device_port[k])) ||
-               put(d, CF_COL_REMOTE_PORT, PyLong_FromLong(st->remote_port[k])) ||
-               put(d, CF_COL_TOTAL_BYTES, PyLong_FromLongLong(st->total_bytes[k])) ||
-               put(d, CF_COL_TOTAL_PACKETS, PyLong_FromLongLong(st->total_packets[k])) ||
+    int fail = cfpy_put(d, "variant", PyUnicode_FromString(variant ? variant : "")) ||
+               cfpy_put(d, CF_COL_DEVICE, Py_XNewRef(strcache_get(c, st->device[k]))) ||
+               cfpy_put(d, CF_COL_FIRST_SEEN, utc_datetime(st->first_seen[k])) ||
+               cfpy_put(d, CF_COL_REMOTE_IP, Py_XNewRef(strcache_get(c, st->remote_ip[k]))) ||
+               cfpy_put(d, CF_COL_PROTOCOL, PyLong_FromLong(st->protocol[k])) ||
+               cfpy_put(d, CF_COL_DEVICE_PORT, PyLong_FromLong(st->device_port[k])) ||
+               cfpy_put(d, CF_COL_REMOTE_PORT, PyLong_FromLong(st->remote_port[k])) ||
+               cfpy_put(d, CF_COL_TOTAL_BYTES, PyLong_FromLongLong(st->total_bytes[k])) ||
+               cfpy_put(d, CF_COL_TOTAL_PACKETS, PyLong_FromLongLong(st->total_packets[k])) ||
                put_packet_lists(d, st, k) ||
                (cfpy_store_names(st) &&
-                put(d, CF_COL_REMOTE_NAME, Py_XNewRef(strcache_get(c, st->remote_name[k])))) ||
+                cfpy_put(d, CF_COL_REMOTE_NAME, Py_XNewRef(strcache_get(c, st->remote_name[k])))) ||
                (cfpy_store_context(st) && put_context_lists(d, st, c, k));
     if (fail) {
         Py_DECREF(d);

@@ -20,6 +20,15 @@ void cfpy_raise(const char *msg)
     }
 }
 
+int cfpy_put(PyObject *d, const char *key, PyObject *value)
+{
+    if (!value)
+        return -1;
+    int st = PyDict_SetItemString(d, key, value);
+    Py_DECREF(value);
+    return st;
+}
+
 static PyObject *version(PyObject *Py_UNUSED(self), PyObject *Py_UNUSED(arg))
 {
     return PyUnicode_FromString(cf_version());
