@@ -94,6 +94,15 @@ def _options(devices, options):
     return pairs
 
 
+def _in_memory(devices, variant, options):
+    """Options of a conversion that writes no file: no input digest either
+    (it only goes into file metadata), unless asked for."""
+    pairs = _options(devices, dict({"variant": variant}, **options))
+    if not any(name.replace("_", "-") in ("input-hash", "no-input-hash") for name, _ in pairs):
+        pairs.insert(0, ("input-hash", "none"))
+    return pairs
+
+
 def convert(inputs, out="flows", devices=None, **options):
     """Converts captures into files under ``out``, as the command line does:
     ``inputs`` is a capture, a directory (every capture under it) or a list
@@ -166,7 +175,7 @@ def flows(source, devices=None, variant="bidirectional", **options):
     ``pkt_size``, ``pkt_direction`` (ints) and ``pkt_payload`` (bytes), and
     ``variant``. Options are checked now (:class:`Error`); the conversion
     starts at once and runs ahead of the caller by at most two batches."""
-    pairs = _options(devices, dict({"variant": variant}, **options))
+    pairs = _in_memory(devices, variant, options)
     return Flows(_customflow.Run(pairs, _sources(source), True))
 
 
@@ -178,7 +187,7 @@ def _sources(source):
 
 def _collect(source, devices, variant, options):
     """Every record of a capture, converted in memory: (Batch, Report)."""
-    pairs = _options(devices, dict({"variant": variant}, **options))
+    pairs = _in_memory(devices, variant, options)
     run = _customflow.Run(pairs, _sources(source), False)
     try:
         batch = run.collect()

@@ -85,15 +85,17 @@ def need_shared():
 
 
 def duckdb_rows(parquet):
-    """The file as DuckDB reads it (tests/readers/read.mjs, canonical JSON:
+    """The file as DuckDB reads it (tests/readers/readers.mjs, canonical JSON:
     64-bit integers and µs timestamps as decimal strings, binary as hex)."""
     if not os.path.isdir(os.path.join(READERS, "node_modules")) or not shutil.which("node"):
         pytest.skip("tests/readers/node_modules or node missing: DuckDB comparison not run "
                     "(scripts/setup.sh installs them)")
-    p = subprocess.run(["node", os.path.join(READERS, "read.mjs"), parquet, "duckdb"],
-                       capture_output=True, text=True)
+    out = parquet + ".duckdb.json"
+    dump = os.path.join(os.path.dirname(os.path.abspath(__file__)), "duckdb_dump.mjs")
+    p = subprocess.run(["node", dump, parquet, out], capture_output=True, text=True)
     assert p.returncode == 0, p.stdout + p.stderr
-    return json.loads(p.stdout)["duckdb"]
+    with open(out, encoding="utf-8") as f:
+        return json.load(f)
 
 
 @pytest.fixture
