@@ -10,10 +10,17 @@
 #include "module.h"
 #include "np.h"
 
+/* 1970-01-01T00:00:00+00:00, made once. */
+static PyObject *epoch_utc;
+
 int cfpy_columns_init(void)
 {
     PyDateTime_IMPORT;
-    return PyDateTimeAPI ? 0 : -1;
+    if (!PyDateTimeAPI)
+        return -1;
+    epoch_utc = PyDateTimeAPI->DateTime_FromDateAndTime(
+        1970, 1, 1, 0, 0, 0, 0, PyDateTime_TimeZone_UTC, PyDateTimeAPI->DateTimeType);
+    return epoch_utc ? 0 : -1;
 }
 
 /* ---- helpers ---- */
@@ -264,12 +271,8 @@ static PyObject *utc_datetime(int64_t us)
         rest += day_us;
         days--;
     }
-    PyObject *epoch = PyDateTimeAPI->DateTime_FromDateAndTime(
-        1970, 1, 1, 0, 0, 0, 0, PyDateTime_TimeZone_UTC, PyDateTimeAPI->DateTimeType);
-    PyObject *delta =
-        epoch ? PyDelta_FromDSU((int)days, (int)(rest / 1000000), (int)(rest % 1000000)) : NULL;
-    PyObject *t = delta ? PyNumber_Add(epoch, delta) : NULL;
-    Py_XDECREF(epoch);
+    PyObject *delta = PyDelta_FromDSU((int)days, (int)(rest / 1000000), (int)(rest % 1000000));
+    PyObject *t = delta ? PyNumber_Add(epoch_utc, delta) : NULL;
     Py_XDECREF(delta);
     return t;
 }
