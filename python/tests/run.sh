@@ -9,6 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 BUILD=${1:-${CF_BUILD:-build}}
+[ $# -gt 0 ] && shift # the rest goes to pytest
 BUILD=$(cd "$BUILD" && pwd)
 PY=/usr/bin/python3 # Debian's: the one with python3-numpy and python3-pandas
 VENV=$BUILD/python-venv
