@@ -19,6 +19,15 @@ PCAPS = os.path.join(SHARED, "pcaps")
 READERS = os.path.join(ROOT, "tests", "readers")
 
 
+def child_env():
+    """The environment for the project's programs and node: without the
+    sanitizer runtime that python/tests/run.sh preloads into the interpreter
+    for an ASan build (the programs carry their own)."""
+    env = dict(os.environ)
+    env.pop("LD_PRELOAD", None)
+    return env
+
+
 def tool(name):
     path = os.path.join(BUILD, name)
     if not os.access(path, os.X_OK):
@@ -28,7 +37,8 @@ def tool(name):
 
 def cli(*args, check=True):
     """Runs build/customflow; the CompletedProcess."""
-    p = subprocess.run([tool("customflow"), *map(str, args)], capture_output=True, text=True)
+    p = subprocess.run([tool("customflow"), *map(str, args)], capture_output=True, text=True,
+                       env=child_env())
     if check and p.returncode != 0:
         raise AssertionError("customflow %s: exit %d: %s" % (args, p.returncode, p.stderr))
     return p
@@ -39,7 +49,7 @@ def gencap(out_dir, name, *args):
     pcap = os.path.join(out_dir, name + ".pcap")
     devices = os.path.join(out_dir, name + "-devices.txt")
     subprocess.run([tool("cf-gencap"), *args, "-o", pcap, "--devices-out", devices], check=True,
-                   capture_output=True)
+                   capture_output=True, env=child_env())
     return types.SimpleNamespace(pcap=pcap, devices=devices, stem=name)
 
 
@@ -92,7 +102,8 @@ def duckdb_rows(parquet):
                     "(scripts/setup.sh installs them)")
     out = parquet + ".duckdb.json"
     dump = os.path.join(os.path.dirname(os.path.abspath(__file__)), "duckdb_dump.mjs")
-    p = subprocess.run(["node", dump, parquet, out], capture_output=True, text=True)
+    p = subprocess.run(["node", dump, parquet, out], capture_output=True, text=True,
+                       env=child_env())
     assert p.returncode == 0, p.stdout + p.stderr
     with open(out, encoding="utf-8") as f:
         return json.load(f)

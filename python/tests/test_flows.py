@@ -69,10 +69,11 @@ def test_bad_options_raise_at_call(sample):
 
 
 PEAK = textwrap.dedent("""
-    import resource, subprocess, sys
+    import os, resource, subprocess, sys
     how, pcap, devices = sys.argv[1:4]
     if how == "cli":
-        subprocess.run(sys.argv[4:], check=True)
+        env = {k: v for k, v in os.environ.items() if k != "LD_PRELOAD"}
+        subprocess.run(sys.argv[4:], check=True, env=env)
         print(0, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
         sys.exit()
     import customflow

@@ -13,6 +13,7 @@ import time
 import pytest
 
 import customflow
+from conftest import child_env
 
 
 @pytest.fixture(scope="module")
@@ -20,7 +21,7 @@ def long_capture(flood, tmp_path_factory):
     """The flood capture eight times over (mergecap -a): a conversion that
     takes a few seconds."""
     big = str(tmp_path_factory.mktemp("long") / "long.pcap")
-    subprocess.run(["mergecap", "-a", "-w", big] + [flood.pcap] * 8, check=True)
+    subprocess.run(["mergecap", "-a", "-w", big] + [flood.pcap] * 8, check=True, env=child_env())
     return big
 
 
