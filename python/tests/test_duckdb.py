@@ -76,7 +76,7 @@ def test_sample_equals_duckdb(sample, tmp_path, options, args):
     compare(sample.pcap, sample.devices, tmp_path, options, args)
 
 
-REAL = [c for c in real_captures(("iot",)) if os.path.getsize(c[1]) < 3 << 20][:6]
+REAL = [c for c in real_captures(("iot",)) if os.path.getsize(c[1]) < 3 << 20][:3]
 
 
 @pytest.mark.parametrize("rel,path,devices", REAL or [("(none)", None, None)])
