@@ -20,6 +20,12 @@ need=()
 for p in "${pkgs[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || need+=("$p")
 done
+# The Python package (python/) is built and tested with Debian's own
+# Python toolchain, numpy, pandas and pytest.
+for p in python3-dev python3-venv python3-pip python3-setuptools python3-wheel python3-numpy \
+    python3-pandas python3-pytest; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || need+=("$p")
+done
 command -v node >/dev/null && command -v npm >/dev/null || need+=(nodejs npm)
 if [ ${#need[@]} -gt 0 ]; then
     echo "setup: installing ${need[*]}"
