@@ -167,8 +167,8 @@ class Flows:
 
 
 def flows(source, devices=None, variant="bidirectional", **options):
-    """The records of a capture (``source``: a file, ``"-"`` or a FIFO) as
-    dicts, without
+    """The records of a capture (``source``: a file, ``"-"``, a FIFO, or a
+    list of captures read as one in timestamp order) as dicts, without
     writing files: ``device``, ``first_seen`` (a UTC ``datetime``),
     ``remote_ip``, ``protocol``, ``device_port``, ``remote_port``,
     ``total_bytes``, ``total_packets``, the lists ``pkt_offset_us``,
@@ -182,7 +182,7 @@ def flows(source, devices=None, variant="bidirectional", **options):
 def _sources(source):
     if isinstance(source, (str, bytes, os.PathLike)):
         return source
-    raise TypeError("source must be one capture (a path, \"-\" or a FIFO); convert() takes several")
+    return list(source)
 
 
 def _collect(source, devices, variant, options):

@@ -1,4 +1,4 @@
-/* customflow._customflow.Run: one capture converted in
+/* customflow._customflow.Run: one capture (or several merged) converted in
  * memory on a thread of its own, through cf_sink_callback, while the
  * interpreter waits without the GIL (runner.h).
  *
@@ -118,10 +118,10 @@ static void run_body(void *p)
 
 static int run_init(RunObject *run, PyObject *args, PyObject *kw)
 {
-    static char *names[] = {"options", "capture", "stream", NULL};
-    PyObject *options, *capture;
+    static char *names[] = {"options", "inputs", "stream", NULL};
+    PyObject *options, *inputs;
     int stream = 1;
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "OO|p", names, &options, &capture, &stream))
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "OO|p", names, &options, &inputs, &stream))
         return -1;
     if (run->runner_ready) {
         PyErr_SetString(PyExc_RuntimeError, "Run is already initialised");
@@ -137,12 +137,21 @@ static int run_init(RunObject *run, PyObject *args, PyObject *kw)
     run->runner.session = run->session;
     cfpy_session_columns(run->session, &run->names, &run->context);
 
-    PyObject *bytes = NULL;
-    if (!PyUnicode_FSConverter(capture, &bytes))
+    size_t n = 0;
+    char **paths = cfpy_paths(inputs, &n);
+    if (!paths)
         return -1;
     char err[1024];
-    run->source = cf_source_open(run->session, PyBytes_AS_STRING(bytes), err, sizeof err);
-    Py_DECREF(bytes);
+    if (n == 0)
+        cfpy_raise("no input given");
+    else if (n == 1)
+        run->source = cf_source_open(run->session, paths[0], err, sizeof err);
+    else
+        run->source =
+            cf_source_open_merged(run->session, (const char *const *)paths, n, err, sizeof err);
+    cfpy_paths_free(paths, n);
+    if (n == 0)
+        return -1;
     if (!run->source ||
         !(run->sink = cf_sink_callback(run->session, on_record, run, err, sizeof err))) {
         cfpy_raise(err);
@@ -294,7 +303,7 @@ PyTypeObject cfpy_RunType = {
     PyVarObject_HEAD_INIT(NULL, 0).tp_name = "customflow._customflow.Run",
     .tp_basicsize = sizeof(RunObject),
     .tp_flags = Py_TPFLAGS_DEFAULT,
-    .tp_doc = "Run(options, capture, stream=True): a capture converted in memory.",
+    .tp_doc = "Run(options, inputs, stream=True): a capture converted in memory.",
     .tp_new = PyType_GenericNew,
     .tp_init = (initproc)run_init,
     .tp_dealloc = (destructor)run_dealloc,

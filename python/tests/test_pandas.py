@@ -129,6 +129,9 @@ def test_source_errors(sample, tmp_path):
         customflow.to_pandas(sample.pcap, variant="diagonal")
 
 
-def test_one_source_at_a_time(sample):
-    with pytest.raises(TypeError, match="one capture"):
-        customflow.to_pandas([sample.pcap, sample.pcap])
+def test_merged_sources(sample):
+    one = customflow.to_pandas(sample.pcap, devices=sample.devices)
+    both = customflow.to_pandas([sample.pcap, sample.pcap], devices=sample.devices)
+    # Each packet twice: the same records, each with doubled totals.
+    assert len(both) == len(one)
+    assert both["total_packets"].sum() == 2 * one["total_packets"].sum()
