@@ -105,8 +105,8 @@ def _in_memory(devices, variant, options):
 
 def convert(inputs, out="flows", devices=None, **options):
     """Converts captures into files under ``out``, as the command line does:
-    ``inputs`` is a capture or a list of them (whatever cf_convert_inputs
-    takes). Returns a list of :class:`Report`, one per capture. Raises
+    ``inputs`` is a capture, a directory (every capture under it) or a list
+    of them. Returns a list of :class:`Report`, one per capture. Raises
     :class:`Error` for bad options or when an input could not be converted
     (``err.reports`` then holds every report); a capture damaged part way
     (the records before the damage are written) is a

@@ -67,8 +67,12 @@ def test_same_files_as_the_command_line(sample, tmp_path, options, args):
     cli_files_equal(str(py), str(sh))
 
 
-def test_several_inputs_and_jobs(sample, flood, tmp_path):
-    reps = customflow.convert([sample.pcap, flood.pcap], out=tmp_path / "out", jobs=2)
+def test_directory_input_and_jobs(sample, flood, tmp_path):
+    d = tmp_path / "in"
+    d.mkdir()
+    for c in (sample, flood):
+        os.symlink(c.pcap, d / os.path.basename(c.pcap))
+    reps = customflow.convert(d, out=tmp_path / "out", jobs=2)
     assert sorted(r.stem for r in reps) == ["flood", "sample"]
     assert all(r.status == "done" for r in reps)
     for r in reps:
