@@ -34,7 +34,7 @@ if [ $san = 1 ]; then
     # The interpreter itself is not instrumented: leaks it keeps at exit are
     # not ours, so leak detection is off; every other check is on. A small
     # quarantine keeps peak memory comparable with the command line's.
-    env=(LD_PRELOAD="$rt" ASAN_OPTIONS=detect_leaks=0:abort_on_error=1:quarantine_size_mb=16
+    env=(CUSTOMFLOW_SAN=1 LD_PRELOAD="$rt" ASAN_OPTIONS=detect_leaks=0:abort_on_error=1:quarantine_size_mb=16
         UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1)
 fi
 cd python/tests

@@ -98,6 +98,9 @@ def test_memory_does_not_grow_with_the_records(flood, tmp_path):
     is the library's own (the command line's peak on the same capture, which
     holds the open flows) plus the interpreter; to_pandas holds every
     record. The flood capture has about 575,000 records."""
+    if os.environ.get("CUSTOMFLOW_SAN") == "1":
+        pytest.skip("sanitizer build: AddressSanitizer's allocator makes peak memory "
+                    "incomparable with the command line's")
     _, cli_mib = peak("cli", flood, tool("customflow"), "-q", "-d", flood.devices, "-o",
                       str(tmp_path), flood.pcap)
     n, flows_mib = peak("flows", flood)
