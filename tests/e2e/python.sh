@@ -13,7 +13,11 @@ for sym in cf_sink_callback cf_run cf_convert_inputs cf_source_open_merged cf_re
 done
 out=$(python/tests/run.sh "$B" 2>&1)
 st=$?
-echo "$out" | tail -40
+if [ $st -ne 0 ]; then
+    echo "$out" | tail -60
+else
+    echo "$out" | grep -E '^SKIPPED' || true
+fi
 line=$(echo "$out" | grep -E '^=* ?[0-9]+ (passed|failed)|(passed|failed|error).* in [0-9.]+s' | tail -1)
 echo "pytest: ${line:-no summary line}"
 n() { echo "$line" | grep -oE "[0-9]+ $1" | grep -oE '[0-9]+' || echo 0; }
