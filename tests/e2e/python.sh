@@ -3,14 +3,6 @@
 # directory and its pytest suite run (python/tests/run.sh); pytest's counts
 # become this script's result line.
 . "$(dirname "$0")/common.sh"
-# The extension needs these of the public API; say so plainly while the
-# library lacks one (rather than fail at import).
-for sym in cf_sink_callback cf_run cf_convert_inputs cf_source_open_merged cf_reader_open cf_reader_next; do
-    if ! nm "$B/libcustomflow.a" 2>/dev/null | grep -q " T $sym\$"; then
-        skip "libcustomflow has no $sym yet: the Python package was not built or tested"
-        finish; exit
-    fi
-done
 out=$(python/tests/run.sh "$B" 2>&1)
 st=$?
 if [ $st -ne 0 ]; then
