@@ -2,19 +2,20 @@
 
 Which libcustomflow it links (decided here, documented in README.md):
 
-* by default, a position-independent copy of the static archive, built by
-  the top-level Makefile into ``build/pic/libcustomflow.a`` (the same
-  sources and flags as ``make``, with ``CC="cc -fPIC"``), linked into the
+* by default the static archive the top-level Makefile builds
+  (``build/libcustomflow.a``, made first if needed: its objects are
+  position independent, so they link into a shared object), linked into the
   extension with its symbols kept private (``--exclude-libs``): the
   installed module needs no libcustomflow.so and cannot pick up another
   version of it at run time;
-* with ``CUSTOMFLOW_LIBDIR=DIR``, ``-lcustomflow`` from DIR (a shared or
-  static library installed there, e.g. by a distribution package), with
+* with ``CUSTOMFLOW_LIBDIR=DIR``, ``-lcustomflow`` from DIR (the shared
+  library of ``make install`` or of a distribution package), with
   ``CUSTOMFLOW_INCLUDE`` the directory of its ``customflow.h``;
-* with ``CUSTOMFLOW_SAN=1``, the archive is built like ``make SAN=1``
-  (clang, AddressSanitizer + UndefinedBehaviorSanitizer, into
-  ``build-asan/pic``) and the extension is instrumented too; the interpreter
-  then needs the sanitizer runtime preloaded (python/tests/run.sh does it).
+* with ``CUSTOMFLOW_SAN=1``, the archive of ``make SAN=1``
+  (``build-asan/libcustomflow.a``, AddressSanitizer +
+  UndefinedBehaviorSanitizer) and the extension instrumented too (clang);
+  the interpreter then needs the sanitizer runtime preloaded
+  (python/tests/run.sh does it).
 
 The extension includes only ``customflow.h``.
 """
@@ -32,7 +33,7 @@ ROOT = os.environ.get("CUSTOMFLOW_ROOT", os.path.dirname(HERE))
 LIBDIR = os.environ.get("CUSTOMFLOW_LIBDIR")
 SAN = os.environ.get("CUSTOMFLOW_SAN") == "1"
 SAN_FLAGS = ["-fsanitize=address,undefined", "-fno-sanitize-recover=all", "-fno-omit-frame-pointer"]
-PIC_BUILD = "build-asan/pic" if SAN else "build/pic"
+LIB_BUILD = "build-asan" if SAN else "build"
 if SAN:  # the sanitizer runtime is clang's, as in `make SAN=1`
     os.environ.setdefault("CC", "clang")
     os.environ.setdefault("LDSHARED", "clang -shared")
@@ -51,15 +52,14 @@ def header_version():
 
 
 def make_args():
-    cc = "clang -fPIC" if SAN else os.environ.get("CUSTOMFLOW_CC", "cc") + " -fPIC"
-    args = ["make", "-C", ROOT, "--no-print-directory", "BUILD=" + PIC_BUILD, "CC=" + cc]
+    args = ["make", "-C", ROOT, "--no-print-directory", "BUILD=" + LIB_BUILD]
     return args + (["SAN=1"] if SAN else [])
 
 
 def library_ldlibs():
     """The libraries libcustomflow needs, as the Makefile links them."""
     out = subprocess.run(
-        make_args() + ["-s", "--eval", "cfpy-ldlibs: ; @echo $(LDLIBS)", "cfpy-ldlibs"],
+        make_args() + ["-s", "--eval", "cfpy-ldlibs: ; @echo $(LIB_LIBS)", "cfpy-ldlibs"],
         check=True,
         capture_output=True,
         text=True,
@@ -68,14 +68,14 @@ def library_ldlibs():
 
 
 class BuildWithLibrary(build_ext):
-    """Builds the PIC archive with the top-level Makefile first."""
+    """Builds the library's archive with the top-level Makefile first."""
 
     def run(self):
         ext = self.extensions[0]
         if not LIBDIR:
             jobs = os.environ.get("CUSTOMFLOW_JOBS", "2")
-            subprocess.run(make_args() + ["-j" + jobs, PIC_BUILD + "/libcustomflow.a"], check=True)
-            ext.extra_objects = [os.path.join(ROOT, PIC_BUILD, "libcustomflow.a")]
+            subprocess.run(make_args() + ["-j" + jobs, LIB_BUILD + "/libcustomflow.a"], check=True)
+            ext.extra_objects = [os.path.join(ROOT, LIB_BUILD, "libcustomflow.a")]
             ext.extra_link_args += ["-Wl,--exclude-libs,ALL"]
             for flag in library_ldlibs():
                 if flag.startswith("-l"):
