@@ -14,7 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "flow/flowtable.h"
 #include "flow/fragments.h"
 #include "flow/labels.h"
 #include "flow/recqueue.h"
@@ -22,6 +21,7 @@
 #include "names/namecache.h"
 #include "names/packet_names.h"
 #include "names/recname.h"
+#include "util/hmap.h"
 
 typedef struct flow_key {
     const char *label; /* interned */
@@ -32,7 +32,7 @@ typedef struct flow_key {
 } flow_key;
 
 typedef struct rec {
-    flow_key key; /* first: the flow table compares it */
+    flow_key key;
     uint64_t hash;
     cf_heapnode node; /* time = first_seen */
     int64_t total_bytes, total_packets;
@@ -54,7 +54,7 @@ typedef struct rec {
 typedef struct variant {
     int id; /* CF_VARIANT_BI or CF_VARIANT_UNI */
     int on;
-    cf_ftab table;
+    cf_hmap table; /* open records by key */
     cf_recqueue open, closed;
     uint64_t seq;
     cf_variant_stats *st;
@@ -147,7 +147,7 @@ cf_assembler *cf_assembler_new(const cf_assembler_options *o, const cf_devices *
         v->st = k == 0 ? &a->st.bi : &a->st.uni;
         cf_recqueue_init(&v->open);
         cf_recqueue_init(&v->closed);
-        if (cf_ftab_init(&v->table, sizeof(flow_key), 1024) != 0)
+        if (cf_hmap_init(&v->table, 512) != 0)
             ok = 0;
         if (v->on && !(v->st->payload_hist = calloc(CF_PAYLOAD_HIST_MAX + 1, sizeof(uint64_t))))
             ok = 0;
@@ -264,7 +264,7 @@ void cf_assembler_free(cf_assembler *a)
             rec_release(a, REC_OF(x));
         cf_recqueue_free(&v->open);
         cf_recqueue_free(&v->closed);
-        cf_ftab_free(&v->table);
+        cf_hmap_free(&v->table);
         free(v->st->payload_hist);
     }
     for (rec *r = a->free_recs; r; r = r->next_free)
@@ -397,7 +397,7 @@ static int emit(cf_assembler *a, variant *v, rec *r)
 /* Moves an open record to the closed heap (out of memory: drops it). */
 static int close_rec(cf_assembler *a, variant *v, rec *r)
 {
-    cf_ftab_del(&v->table, r->hash, r);
+    cf_hmap_del(&v->table, r->hash, (uintptr_t)r);
     cf_recqueue_remove(&v->open, &r->node);
     if (cf_recqueue_push(&v->closed, &r->node) != 0) {
         rec_release(a, r);
@@ -498,10 +498,16 @@ static int add_packet(cf_assembler *a, rec *r, const cf_packet *p, int dir, uint
     return 0;
 }
 
+static int rec_has_key(const void *ctx, uintptr_t val, const void *key)
+{
+    (void)ctx;
+    return memcmp(&((const rec *)val)->key, key, sizeof(flow_key)) == 0;
+}
+
 static int to_variant(cf_assembler *a, variant *v, const flow_key *key, uint64_t h,
                       const cf_packet *p, int dir, uint32_t size)
 {
-    rec *r = cf_ftab_get_n(&v->table, h, key, sizeof(flow_key));
+    rec *r = (rec *)cf_hmap_get(&v->table, h, key, rec_has_key, NULL);
     if (r && p->ts_us >= sat_add(r->node.time, a->o.lifetime_us)) {
         if (close_rec(a, v, r) != 0)
             return -1;
@@ -528,12 +534,12 @@ static int to_variant(cf_assembler *a, variant *v, const flow_key *key, uint64_t
                 return -1;
             }
         }
-        if (cf_ftab_put(&v->table, h, r) != 0) {
+        if (cf_hmap_put(&v->table, h, (uintptr_t)r) != 0) {
             rec_put(a, r);
             return -1;
         }
         if (cf_recqueue_push(&v->open, &r->node) != 0) {
-            cf_ftab_del(&v->table, h, r);
+            cf_hmap_del(&v->table, h, (uintptr_t)r);
             rec_put(a, r);
             return -1;
         }

@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "flow/flowtable.h"
+#include "util/hmap.h"
 
 typedef struct dev_entry {
     int is_mac;
@@ -26,24 +26,11 @@ typedef struct dev_entry {
     char *name; /* NULL: unnamed */
 } dev_entry;
 
-/* Hash table slots: key bytes then the entry index (+1; 0 = empty). */
-typedef struct mac_slot {
-    uint8_t mac[6];
-    uint32_t idx1;
-} mac_slot;
-
-typedef struct ip_slot {
-    cf_addr addr;
-    uint32_t idx1;
-} ip_slot;
-
 struct cf_devices {
     dev_entry *e;
     size_t n, cap;
-    mac_slot *macs;
-    size_t mac_cap; /* power of two */
-    ip_slot *ips;
-    size_t ip_cap;
+    cf_hmap macs;    /* MAC entries by address: entry index + 1 */
+    cf_hmap ips;     /* single-address IP entries by address: index + 1 */
     uint32_t *cidrs; /* entry indices of blocks (bits < full), file order */
     size_t n_cidrs;
     size_t n_ip; /* IP and CIDR entries */
@@ -249,44 +236,39 @@ static int parse_line(cf_devices *d, const char *s, const char *e, const char *n
     return 0;
 }
 
-static size_t pow2_at_least(size_t n)
+static int same_mac(const void *ctx, uintptr_t val, const void *key)
 {
-    size_t c = 16;
-    while (c < n)
-        c *= 2;
-    return c;
+    const cf_devices *d = ctx;
+    return memcmp(d->e[val - 1].mac, key, 6) == 0;
+}
+
+static int same_ip(const void *ctx, uintptr_t val, const void *key)
+{
+    const cf_devices *d = ctx;
+    return memcmp(&d->e[val - 1].prefix.addr, key, sizeof(cf_addr)) == 0;
 }
 
 static int build_index(cf_devices *d)
 {
-    d->mac_cap = pow2_at_least(2 * d->n + 1);
-    d->ip_cap = d->mac_cap;
-    d->macs = calloc(d->mac_cap, sizeof *d->macs);
-    d->ips = calloc(d->ip_cap, sizeof *d->ips);
     d->cidrs = calloc(d->n ? d->n : 1, sizeof *d->cidrs);
-    if (!d->macs || !d->ips || !d->cidrs)
+    if (!d->cidrs)
         return -1;
     for (size_t k = 0; k < d->n; k++) {
         const dev_entry *e = &d->e[k];
         if (e->is_mac) {
-            size_t i = cf_hash_bytes(e->mac, 6, 0) & (d->mac_cap - 1);
-            while (d->macs[i].idx1 && memcmp(d->macs[i].mac, e->mac, 6) != 0)
-                i = (i + 1) & (d->mac_cap - 1);
-            if (!d->macs[i].idx1) { /* first line wins */
-                memcpy(d->macs[i].mac, e->mac, 6);
-                d->macs[i].idx1 = (uint32_t)k + 1;
-            }
+            uint64_t h = cf_hash_bytes(e->mac, 6, 0);
+            /* first line wins */
+            if (!cf_hmap_get(&d->macs, h, e->mac, same_mac, d) &&
+                cf_hmap_put(&d->macs, h, k + 1) != 0)
+                return -1;
             continue;
         }
         d->n_ip++;
         if (e->prefix.bits == (e->prefix.addr.family == 4 ? 32 : 128)) {
-            size_t i = cf_hash_bytes(&e->prefix.addr, sizeof(cf_addr), 0) & (d->ip_cap - 1);
-            while (d->ips[i].idx1 && memcmp(&d->ips[i].addr, &e->prefix.addr, sizeof(cf_addr)) != 0)
-                i = (i + 1) & (d->ip_cap - 1);
-            if (!d->ips[i].idx1) {
-                d->ips[i].addr = e->prefix.addr;
-                d->ips[i].idx1 = (uint32_t)k + 1;
-            }
+            uint64_t h = cf_hash_bytes(&e->prefix.addr, sizeof(cf_addr), 0);
+            if (!cf_hmap_get(&d->ips, h, &e->prefix.addr, same_ip, d) &&
+                cf_hmap_put(&d->ips, h, k + 1) != 0)
+                return -1;
         } else {
             d->cidrs[d->n_cidrs++] = (uint32_t)k;
         }
@@ -468,8 +450,8 @@ void cf_devices_free(cf_devices *d)
     for (size_t k = 0; k < d->n; k++)
         free(d->e[k].name);
     free(d->e);
-    free(d->macs);
-    free(d->ips);
+    cf_hmap_free(&d->macs);
+    cf_hmap_free(&d->ips);
     free(d->cidrs);
     free(d->seen);
     free(d->name);
@@ -489,14 +471,9 @@ size_t cf_devices_count(const cf_devices *d)
 static const dev_entry *find_ip(const cf_devices *d, const cf_addr *ip)
 {
     size_t best = SIZE_MAX;
-    size_t i = cf_hash_bytes(ip, sizeof(cf_addr), 0) & (d->ip_cap - 1);
-    while (d->ips[i].idx1) {
-        if (memcmp(&d->ips[i].addr, ip, sizeof(cf_addr)) == 0) {
-            best = d->ips[i].idx1 - 1;
-            break;
-        }
-        i = (i + 1) & (d->ip_cap - 1);
-    }
+    uintptr_t hit = cf_hmap_get(&d->ips, cf_hash_bytes(ip, sizeof(cf_addr), 0), ip, same_ip, d);
+    if (hit)
+        best = hit - 1;
     for (size_t k = 0; k < d->n_cidrs && d->cidrs[k] < best; k++) {
         if (cf_prefix_contains(&d->e[d->cidrs[k]].prefix, ip)) {
             best = d->cidrs[k];
@@ -508,13 +485,8 @@ static const dev_entry *find_ip(const cf_devices *d, const cf_addr *ip)
 
 static const dev_entry *find_mac(const cf_devices *d, const uint8_t *mac)
 {
-    size_t i = cf_hash_bytes(mac, 6, 0) & (d->mac_cap - 1);
-    while (d->macs[i].idx1) {
-        if (memcmp(d->macs[i].mac, mac, 6) == 0)
-            return &d->e[d->macs[i].idx1 - 1];
-        i = (i + 1) & (d->mac_cap - 1);
-    }
-    return NULL;
+    uintptr_t hit = cf_hmap_get(&d->macs, cf_hash_bytes(mac, 6, 0), mac, same_mac, d);
+    return hit ? &d->e[hit - 1] : NULL;
 }
 
 int cf_devices_lookup(const cf_devices *d, const cf_localnets *local, const uint8_t *mac,

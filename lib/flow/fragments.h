@@ -13,6 +13,7 @@
 
 #include <stdint.h>
 #include "decode/packet.h"
+#include "util/hmap.h"
 
 #define CF_FRAG_CAP 65536u
 
@@ -32,7 +33,7 @@ typedef struct cf_frag_entry {
 
 typedef struct cf_fragtab {
     cf_frag_entry *ring; /* CF_FRAG_CAP entries, NULL until first use */
-    uint32_t *slots;     /* hash slots: ring index + 1, 0 empty */
+    cf_hmap live;        /* values: the live ring entries, by key */
     uint32_t head, count;
 } cf_fragtab;
 

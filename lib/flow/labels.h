@@ -7,10 +7,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "util/hmap.h"
+
 typedef struct cf_labels {
-    char **slots;
-    uint64_t *hashes;
-    size_t cap, used;
+    cf_hmap map; /* values: the interned copies (char *) */
 } cf_labels;
 
 void cf_labels_init(cf_labels *t);

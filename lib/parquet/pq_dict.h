@@ -4,13 +4,13 @@
 #define CF_PQ_DICT_H
 
 #include "parquet/pq_buf.h"
+#include "util/hmap.h"
 
 typedef struct pq_dict {
-    pq_buf plain;     /* PLAIN-encoded entries, in index order */
-    uint32_t *offs;   /* byte arrays: offset of entry i in plain */
-    uint32_t *hashes; /* per entry, to rehash and skip most compares */
-    uint32_t *slots;  /* open addressing: entry index + 1, 0 = empty */
-    uint32_t n, ecap, nslots;
+    pq_buf plain;   /* PLAIN-encoded entries, in index order */
+    uint32_t *offs; /* byte arrays: offset of entry i in plain */
+    cf_hmap index;  /* entries by value: entry index + 1 */
+    uint32_t n, ecap;
     int width; /* 4 or 8 for INT32/INT64, 0 for byte arrays */
 } pq_dict;
 
@@ -24,7 +24,5 @@ void pq_dict_reset(pq_dict *d);
 int pq_dict_bytes(pq_dict *d, const void *p, uint32_t len, uint32_t *idx, int *added);
 int pq_dict_i32(pq_dict *d, int32_t v, uint32_t *idx, int *added);
 int pq_dict_i64(pq_dict *d, int64_t v, uint32_t *idx, int *added);
-
-uint64_t pq_hash_bytes(const void *p, size_t n);
 
 #endif
