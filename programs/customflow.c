@@ -137,7 +137,8 @@ static void print_report(const cf_report *r, int variants)
                 "--max-flows): %" PRIu64 "\n",
                 r->out_of_order);
     if (r->early_closed)
-        fprintf(stderr, "  records closed early by --max-flows: %" PRIu64 "\n", r->early_closed);
+        fprintf(stderr, "  records closed early by --max-flows or --max-memory: %" PRIu64 "\n",
+                r->early_closed);
     if (r->n_devices) {
         fprintf(stderr, "  %-36s %14s %14s\n", "device", "bidirectional", "unidirectional");
         for (size_t k = 0; k < r->n_devices; k++)

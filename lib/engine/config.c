@@ -92,6 +92,7 @@ static void enum_choices(const enum_table *t, char *out, size_t len)
 
 typedef enum {
     OPT_UINT,     /* whole number in [lo, hi] */
+    OPT_SIZE,     /* bytes, with an optional K, M or G suffix (powers of 1024) */
     OPT_SECONDS,  /* positive seconds, fractions allowed, stored in µs */
     OPT_INTERVAL, /* --rotate: "30s", "15m", "1h", "1d" (sink/rotate.h), stored in µs */
     OPT_ENUM,     /* one of the enum table's words */
@@ -289,6 +290,17 @@ static const opt_def opts[] = {
      NULL,
      NULL,
      0},
+    {{"max-memory", 0, "SIZE",
+      "bytes held by open and waiting records, K/M/G suffixes (default 1G; at most a quarter of "
+      "the RAM, which 0 selects)"},
+     OPT_SIZE,
+     F(max_memory),
+     W(max_memory),
+     0,
+     UINT64_MAX,
+     NULL,
+     NULL,
+     0},
     {{"layout", 0, "L", "nested|wide (default nested; wide: the published dataset's matrix)"},
      OPT_ENUM,
      F(layout),
@@ -430,6 +442,7 @@ void cf_config_defaults(cf_config *c)
     c->layout = CF_LAYOUT_NESTED;
     c->payload_cells = 3000;
     c->max_flows = 1000000;
+    c->max_memory = (uint64_t)1 << 30;
     c->input_hash = CF_HASH_XXH3;
     c->format = CF_FORMAT_PARQUET;
     c->promisc = 1;
@@ -504,6 +517,29 @@ static int parse_uint(const opt_def *o, const char *s, uint64_t *out, char *err,
     return 0;
 }
 
+static int parse_size(const opt_def *o, const char *s, uint64_t *out, char *err, size_t errlen)
+{
+    char *end = NULL;
+    errno = 0;
+    unsigned long long v = s ? strtoull(s, &end, 10) : 0;
+    unsigned shift = 0;
+    if (end && (*end == 'K' || *end == 'k'))
+        shift = 10;
+    else if (end && (*end == 'M' || *end == 'm'))
+        shift = 20;
+    else if (end && (*end == 'G' || *end == 'g'))
+        shift = 30;
+    if (shift)
+        end++;
+    if (!s || !*s || *end || errno || s[0] == '-' || v > (UINT64_MAX >> shift)) {
+        snprintf(err, errlen, "--%s: '%s' is not a size (bytes, or N with K, M or G)", o->info.name,
+                 s ? s : "");
+        return -1;
+    }
+    *out = (uint64_t)v << shift;
+    return 0;
+}
+
 static int parse_bool(const char *name, const char *s, int *out, char *err, size_t errlen)
 {
     if (!s || !strcasecmp(s, "true") || !strcmp(s, "1") || !strcasecmp(s, "yes")) {
@@ -541,6 +577,8 @@ int cf_config_set(cf_config *c, const char *name, const char *value, char *err, 
             *(uint64_t *)field = v;
         return 0;
     }
+    case OPT_SIZE:
+        return parse_size(o, value, (uint64_t *)field, err, errlen);
     case OPT_SECONDS: {
         char *end;
         errno = 0;
@@ -613,6 +651,9 @@ const char *cf_config_get(const cf_config *c, const char *name, char *buf, size_
     case OPT_UINT:
         snprintf(buf, len, "%" PRIu64,
                  o->width == 4 ? (uint64_t) * (const uint32_t *)field : *(const uint64_t *)field);
+        break;
+    case OPT_SIZE:
+        snprintf(buf, len, "%" PRIu64, *(const uint64_t *)field);
         break;
     case OPT_SECONDS: {
         int64_t us = *(const int64_t *)field;

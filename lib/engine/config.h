@@ -26,7 +26,9 @@ struct cf_config {
     uint32_t buffer_mib; /* kernel ring (0: libpcap's default) */
     int promisc;
     /* bounds */
-    uint64_t max_flows; /* open records per variant (0: none) */
+    uint64_t max_flows;  /* open records per variant (0: none) */
+    uint64_t max_memory; /* bytes held by open and waiting records (at most a
+                            quarter of the RAM, 0: that quarter) */
     /* output */
     char *output; /* directory, "-" for standard output */
     cf_format format;

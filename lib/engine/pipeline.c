@@ -319,6 +319,7 @@ int cf_run(cf_session *s, cf_source *src, cf_sink *const *sinks, size_t n_sinks,
         .size_mode = cfg->size_mode,
         .variants = cfg->variants,
         .max_flows = cfg->max_flows,
+        .max_memory_bytes = cfg->max_memory,
     };
     if (cfg->names && !(ao.names = ru.names = cf_namecache_new(0))) {
         snprintf(err, errlen, "%s: out of memory", src->name);

@@ -13,9 +13,11 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "flow/fragments.h"
 #include "flow/labels.h"
+#include "flow/paystore.h"
 #include "flow/recqueue.h"
 #include "flow/record.h"
 #include "names/namecache.h"
@@ -38,11 +40,10 @@ typedef struct rec {
     int64_t total_bytes, total_packets;
     uint32_t n;
     int64_t *offset_us;
+    const uint8_t **pay; /* shared copies (paystore.h); empty ones: a->empty */
     int32_t *size;
-    uint32_t *poff, *plen;
+    uint32_t *plen;
     int8_t *direction;
-    uint8_t *pbuf;
-    size_t pused, pcap;
     uint32_t cap_packets; /* room in the per-packet arrays */
     char *big;            /* arrays for i packets, once past the inline ones */
     cf_recname rn;        /* --names: the remote's name (zeroed when off) */
@@ -95,8 +96,10 @@ struct cf_assembler {
     rec_chunk *chunks;
     void *free_arrays; /* big array blocks, linked through their first bytes */
     rec_chunk *array_chunks;
-    uint8_t **pptr;   /* [i] payload pointers handed to the sink */
-    uint8_t empty[1]; /* payload pointer of records without payload bytes */
+    cf_paystore pay;
+    size_t recs_held, arrays_held; /* records and big arrays in use */
+    size_t max_memory;             /* budget of held bytes, see shed() */
+    uint8_t empty[1];              /* payload pointer of empty payloads */
     int have_ts;
     int64_t max_ts;
     int64_t hold;
@@ -121,6 +124,18 @@ static int64_t sat_sub(int64_t a, int64_t b)
     return r;
 }
 
+/* The budget of held bytes: what was asked for (0: no bound of its own),
+ * but never more than a quarter of the machine's memory. */
+static size_t memory_budget(uint64_t asked)
+{
+    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    uint64_t quarter = pages > 0 && page > 0 ? (uint64_t)pages / 4 * (uint64_t)page : 0;
+    uint64_t b = asked;
+    if (quarter && (!b || b > quarter))
+        b = quarter;
+    return b > SIZE_MAX ? SIZE_MAX : (size_t)b;
+}
+
 cf_assembler *cf_assembler_new(const cf_assembler_options *o, const cf_devices *devices,
                                const cf_localnets *local, cf_record_sink sink, void *ctx)
 {
@@ -138,8 +153,9 @@ cf_assembler *cf_assembler_new(const cf_assembler_options *o, const cf_devices *
     cf_fragtab_init(&a->frags);
     cf_labels_init(&a->labels);
     a->cache = calloc(EP_CACHE, sizeof *a->cache);
-    a->pptr = calloc(o->packets, sizeof *a->pptr);
-    int ok = a->cache && a->pptr;
+    cf_paystore_init(&a->pay);
+    a->max_memory = memory_budget(o->max_memory_bytes);
+    int ok = a->cache != NULL;
     for (int k = 0; k < 2; k++) {
         variant *v = &a->v[k];
         v->id = k == 0 ? CF_VARIANT_BI : CF_VARIANT_UNI;
@@ -176,21 +192,21 @@ struct rec_chunk {
 
 #define REC_BYTES ((sizeof(rec) + 7) & ~(size_t)7)
 
-/* Bytes of per-packet arrays for n packets: int64 offsets, int32 sizes,
- * uint32 payload offsets and lengths, int8 directions (decreasing
- * alignment), rounded up to 8. */
+/* Bytes of per-packet arrays for n packets: int64 offsets, payload
+ * pointers, int32 sizes, uint32 payload lengths, int8 directions
+ * (decreasing alignment), rounded up to 8. */
 static size_t arrays_bytes(size_t n)
 {
-    return (n * (8 + 4 + 4 + 4 + 1) + 7) & ~(size_t)7;
+    return (n * (8 + 8 + 4 + 4 + 1) + 7) & ~(size_t)7;
 }
 
 static void point_arrays(rec *r, char *blk, uint32_t n)
 {
     r->offset_us = (int64_t *)(void *)blk;
-    r->size = (int32_t *)(void *)(blk + 8 * (size_t)n);
-    r->poff = (uint32_t *)(void *)(blk + 12 * (size_t)n);
-    r->plen = (uint32_t *)(void *)(blk + 16 * (size_t)n);
-    r->direction = (int8_t *)(blk + 20 * (size_t)n);
+    r->pay = (const uint8_t **)(void *)(blk + 8 * (size_t)n);
+    r->size = (int32_t *)(void *)(blk + 16 * (size_t)n);
+    r->plen = (uint32_t *)(void *)(blk + 20 * (size_t)n);
+    r->direction = (int8_t *)(blk + 24 * (size_t)n);
     r->cap_packets = n;
 }
 
@@ -207,9 +223,11 @@ static void rec_put(cf_assembler *a, rec *r)
         a->free_arrays = r->big;
         r->big = NULL;
         point_arrays(r, (char *)r + REC_BYTES, inline_packets(a));
+        a->arrays_held--;
     }
     r->next_free = a->free_recs;
     a->free_recs = r;
+    a->recs_held--;
 }
 
 /* Moves the record's packets so far into arrays for all i packets. */
@@ -234,20 +252,21 @@ static int rec_grow(cf_assembler *a, rec *r)
     rec old = *r;
     point_arrays(r, blk, i);
     memcpy(r->offset_us, old.offset_us, r->n * sizeof *r->offset_us);
+    memcpy(r->pay, old.pay, r->n * sizeof *r->pay);
     memcpy(r->size, old.size, r->n * sizeof *r->size);
-    memcpy(r->poff, old.poff, r->n * sizeof *r->poff);
     memcpy(r->plen, old.plen, r->n * sizeof *r->plen);
     memcpy(r->direction, old.direction, r->n * sizeof *r->direction);
     r->big = blk;
+    a->arrays_held++;
     return 0;
 }
 
-/* Only the payload buffer is the record's own; the rest is its chunk's. */
+/* Lets go of the record's payload copies and recycles it. */
 static void rec_release(cf_assembler *a, rec *r)
 {
-    free(r->pbuf);
-    r->pbuf = NULL;
-    r->pcap = 0;
+    for (uint32_t k = 0; k < r->n; k++)
+        if (r->plen[k])
+            cf_paystore_unref(&a->pay, r->pay[k]);
     rec_put(a, r);
 }
 
@@ -267,8 +286,7 @@ void cf_assembler_free(cf_assembler *a)
         cf_hmap_free(&v->table);
         free(v->st->payload_hist);
     }
-    for (rec *r = a->free_recs; r; r = r->next_free)
-        free(r->pbuf);
+    cf_paystore_free(&a->pay);
     while (a->chunks) {
         rec_chunk *c = a->chunks;
         a->chunks = c->next;
@@ -282,7 +300,6 @@ void cf_assembler_free(cf_assembler *a)
     cf_fragtab_free(&a->frags);
     cf_labels_free(&a->labels);
     free(a->cache);
-    free(a->pptr);
     free(a);
 }
 
@@ -347,11 +364,13 @@ static rec *rec_get(cf_assembler *a)
             rec *r = (rec *)(void *)(base + k * each);
             memset(r, 0, sizeof *r);
             point_arrays(r, (char *)r + REC_BYTES, n);
-            rec_put(a, r);
+            r->next_free = a->free_recs;
+            a->free_recs = r;
         }
     }
     rec *r = a->free_recs;
     a->free_recs = r->next_free;
+    a->recs_held++;
     return r;
 }
 
@@ -374,9 +393,7 @@ static int emit(cf_assembler *a, variant *v, rec *r)
     out.offset_us = r->offset_us;
     out.size = r->size;
     out.direction = r->direction;
-    for (uint32_t k = 0; k < r->n; k++)
-        a->pptr[k] = r->pbuf ? r->pbuf + r->poff[k] : a->empty;
-    out.payload = a->pptr;
+    out.payload = (uint8_t **)r->pay;
     out.payload_len = r->plen;
     out.seq = r->node.seq;
     out.remote_name = a->o.names ? cf_recname_get(&r->rn) : NULL;
@@ -388,7 +405,7 @@ static int emit(cf_assembler *a, variant *v, rec *r)
     v->last_seq = r->node.seq;
     v->st->records++;
     int rc = a->sink(a->ctx, v->id, &out);
-    rec_put(a, r);
+    rec_release(a, r);
     if (rc && !a->failed)
         a->failed = rc;
     return rc;
@@ -461,7 +478,10 @@ static uint32_t packet_size(const cf_assembler *a, const cf_packet *p)
     }
 }
 
-static int add_packet(cf_assembler *a, rec *r, const cf_packet *p, int dir, uint32_t size)
+/* *shared: the packet's payload copy once a record took one (NULL before),
+ * so that every record listing the packet refers to the same copy. */
+static int add_packet(cf_assembler *a, rec *r, const cf_packet *p, int dir, uint32_t size,
+                      const uint8_t **shared)
 {
     r->total_bytes += size;
     r->total_packets++;
@@ -473,21 +493,17 @@ static int add_packet(cf_assembler *a, rec *r, const cf_packet *p, int dir, uint
     uint32_t len = p->payload ? p->payload_caplen : 0;
     if (len > a->o.payload_bytes)
         len = a->o.payload_bytes;
-    if (r->pused + len > r->pcap) {
-        size_t ncap = r->pcap ? r->pcap * 2 : 256;
-        while (ncap < r->pused + len)
-            ncap *= 2;
-        uint8_t *nb = realloc(r->pbuf, ncap);
-        if (!nb)
+    if (!len) {
+        r->pay[k] = a->empty;
+    } else if (*shared) {
+        cf_paystore_ref(*shared);
+        r->pay[k] = *shared;
+    } else {
+        if (!(*shared = cf_paystore_add(&a->pay, p->payload, len)))
             return -1;
-        r->pbuf = nb;
-        r->pcap = ncap;
+        r->pay[k] = *shared;
     }
-    if (len)
-        memcpy(r->pbuf + r->pused, p->payload, len);
-    r->poff[k] = (uint32_t)r->pused;
     r->plen[k] = len;
-    r->pused += len;
     r->offset_us[k] = sat_sub(p->ts_us, r->node.time);
     r->size[k] = size > INT32_MAX ? INT32_MAX : (int32_t)size;
     r->direction[k] = (int8_t)dir;
@@ -505,7 +521,7 @@ static int rec_has_key(const void *ctx, uintptr_t val, const void *key)
 }
 
 static int to_variant(cf_assembler *a, variant *v, const flow_key *key, uint64_t h,
-                      const cf_packet *p, int dir, uint32_t size)
+                      const cf_packet *p, int dir, uint32_t size, const uint8_t **shared)
 {
     rec *r = (rec *)cf_hmap_get(&v->table, h, key, rec_has_key, NULL);
     if (r && p->ts_us >= sat_add(r->node.time, a->o.lifetime_us)) {
@@ -523,7 +539,6 @@ static int to_variant(cf_assembler *a, variant *v, const flow_key *key, uint64_t
         r->node.seq = v->seq++;
         r->total_bytes = r->total_packets = 0;
         r->n = 0;
-        r->pused = 0;
         if (a->o.names) {
             /* the most recent answer seen so far: this device's, else any host's */
             cf_addr rem = {.family = key->family};
@@ -546,7 +561,7 @@ static int to_variant(cf_assembler *a, variant *v, const flow_key *key, uint64_t
         if (v->open.n > v->st->max_open)
             v->st->max_open = v->open.n;
     }
-    if (add_packet(a, r, p, dir, size) != 0)
+    if (add_packet(a, r, p, dir, size, shared) != 0)
         return -1;
     v->st->payload_hist[p->payload_len < CF_PAYLOAD_HIST_MAX ? p->payload_len
                                                              : CF_PAYLOAD_HIST_MAX]++;
@@ -587,6 +602,55 @@ static void on_dns_answer(void *ctx, const char *name, const cf_addr *addr, uint
     (void)ttl;
     if (cf_namecache_put(f->a->o.names, f->device, addr, name, f->ts_us) != 0)
         f->oom = 1;
+}
+
+/* Bytes held by open and waiting records: the records themselves, their
+ * arrays for i packets, the payload chunks they refer into, and the flow
+ * tables that find them. */
+static size_t held_bytes(const cf_assembler *a)
+{
+    return a->recs_held * (REC_BYTES + arrays_bytes(inline_packets(a))) +
+           a->arrays_held * arrays_bytes(a->o.packets) + a->pay.bytes +
+           (a->v[0].table.cap + a->v[1].table.cap) * sizeof(cf_hmap_slot);
+}
+
+/* Over the memory budget: lets go of the oldest records, across both
+ * variants, until the held bytes fit: a waiting record that precedes every
+ * open one of its variant is emitted at once, else the oldest open record
+ * is closed early (counted in early_closed) and emitted. Records still
+ * leave each variant in first_seen order. */
+static int shed(cf_assembler *a)
+{
+    while (held_bytes(a) > a->max_memory) {
+        variant *best = NULL;
+        cf_heapnode *oldest = NULL;
+        int closed = 0;
+        for (int k = 0; k < 2; k++) {
+            variant *v = &a->v[k];
+            if (!v->on)
+                continue;
+            cf_heapnode *c = cf_recqueue_top(&v->closed), *o = cf_recqueue_top(&v->open);
+            int take_closed = c && (!o || cf_heapnode_less(c, o));
+            cf_heapnode *n = take_closed ? c : o;
+            if (n && (!oldest || cf_heapnode_less(n, oldest))) {
+                best = v;
+                oldest = n;
+                closed = take_closed;
+            }
+        }
+        if (!best)
+            return 0;
+        if (!closed) {
+            if (close_rec(a, best, REC_OF(oldest)) != 0)
+                return -1;
+            best->st->early_closed++;
+        }
+        cf_recqueue_pop(&best->closed);
+        int rc = emit(a, best, REC_OF(oldest));
+        if (rc)
+            return rc;
+    }
+    return 0;
 }
 
 int cf_assembler_add(cf_assembler *a, const cf_packet *p)
@@ -644,6 +708,7 @@ int cf_assembler_add(cf_assembler *a, const cf_packet *p)
         a->st.packets_no_device++;
     } else {
         uint32_t size = packet_size(a, p);
+        const uint8_t *shared = NULL;
         int attributed = 0;
         for (int k = 0; k < 2; k++) {
             variant *v = &a->v[k];
@@ -652,13 +717,18 @@ int cf_assembler_add(cf_assembler *a, const cf_packet *p)
             for (int m = 0; m < nk; m++) {
                 if (v->id == CF_VARIANT_UNI && dirs[m] != 1)
                     continue;
-                if (to_variant(a, v, &keys[m], hashes[m], p, dirs[m], size) != 0)
+                if (to_variant(a, v, &keys[m], hashes[m], p, dirs[m], size, &shared) != 0)
                     return a->failed = -1;
                 attributed = 1;
             }
         }
         if (attributed)
             a->st.packets_attributed++;
+        if (a->max_memory && held_bytes(a) > a->max_memory) {
+            int rc = shed(a);
+            if (rc)
+                return a->failed ? a->failed : (a->failed = rc < 0 ? -1 : rc);
+        }
     }
     for (int k = 0; k < 2; k++) {
         if (!a->v[k].on)

@@ -50,6 +50,13 @@ typedef struct cf_assembler_options {
      * capture's clock also steps back can a record then leave out of
      * first_seen order (counted in out_of_order). */
     size_t max_flows;
+    /* Budget of bytes held by open and waiting records (the records, their
+     * per-packet arrays and the payload copies they refer to; a packet's
+     * payload is held once however many records list it). Past it the
+     * oldest records are let go as under max_flows: closed early (counted
+     * in early_closed) and emitted. Never more than a quarter of the
+     * machine's memory; 0: that quarter. */
+    uint64_t max_memory_bytes;
     /* G, how far back in time a later packet may go and still be placed
      * as an unbounded-memory assembler would place it. Records are emitted
      * before cf_assembler_finish once no packet within G of the newest

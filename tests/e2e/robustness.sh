@@ -77,7 +77,7 @@ if [ -x /usr/bin/time ]; then
     st=$?
     rss=$(awk -F: '/Maximum resident/{print $2+0}' "$TMP/err")
     check "flood: exit 0" test "$st" -eq 0
-    check "flood: records closed early are reported" grep -qE 'closed early by --max-flows: [1-9]' "$TMP/err"
+    check "flood: records closed early are reported" grep -qE 'closed early by --max-flows or --max-memory: [1-9]' "$TMP/err"
     echo "flood with --max-flows 5000: peak RSS ${rss} KiB"
     if [ $SANITIZED = 1 ]; then
         skip "sanitizer build: peak RSS not comparable (${rss} KiB)"
@@ -90,6 +90,35 @@ if [ -x /usr/bin/time ]; then
     fi
 else
     skip "/usr/bin/time missing: flood memory not measured"
+fi
+
+# --- bounded memory under a payload-heavy burst: --max-memory bounds the
+# bytes of open and waiting records (payloads included), whatever their
+# number; every packet still ends up in a record.
+"$B/bench/burst_gen" "$TMP/burst.pcap" 4 20000 1000
+"$CF" --max-memory 1x -o "$TMP/bm" "$TMP/burst.pcap" 2>"$TMP/err"; st=$?
+check "--max-memory 1x: usage error" test "$st" -eq 2
+check "--max-memory 1x: says why" grep -q "max-memory: '1x' is not a size" "$TMP/err"
+if [ -x /usr/bin/time ]; then
+    /usr/bin/time -v "$CF" --max-memory 16M --no-input-hash -o "$TMP/bm" "$TMP/burst.pcap" 2>"$TMP/err"
+    st=$?
+    rss=$(awk -F: '/Maximum resident/{print $2+0}' "$TMP/err")
+    check "burst: exit 0" test "$st" -eq 0
+    check "burst: records closed early are reported" grep -qE 'closed early by --max-flows or --max-memory: [1-9]' "$TMP/err"
+    check "burst: every packet in a record" grep -qE 'records: bidirectional 80000, unidirectional 80000' "$TMP/err"
+    echo "burst (80,000 one-packet flows of 1000 bytes) with --max-memory 16M: peak RSS ${rss} KiB"
+    if [ $SANITIZED = 1 ]; then
+        skip "sanitizer build: peak RSS not comparable (${rss} KiB)"
+    else
+        check "burst: peak RSS under 16 MiB + 64 MiB (${rss} KiB)" test "${rss:-999999}" -lt 81920
+    fi
+    /usr/bin/time -v "$CF" --no-input-hash -o "$TMP/bm2" "$TMP/burst.pcap" 2>"$TMP/err"
+    rss2=$(awk -F: '/Maximum resident/{print $2+0}' "$TMP/err")
+    check "burst: the default budget keeps it whole" grep -qE 'records: bidirectional 80000, unidirectional 80000$' "$TMP/err"
+    check "burst: nothing closed early under the default budget" test "$(grep -c 'closed early' "$TMP/err")" -eq 0
+    echo "burst with the default budget: peak RSS ${rss2} KiB"
+else
+    skip "/usr/bin/time missing: burst memory not measured"
 fi
 
 # --- device list with bad lines: warnings with line numbers, good lines kept

@@ -690,6 +690,73 @@ static void test_max_flows(void)
     cf_assembler_free(a);
 }
 
+/* --max-memory: one-packet-then-another flows with 500-byte payloads under a
+ * budget of a few hundred KiB. Records are let go early (counted), every
+ * packet still lands in exactly one record per variant, payloads are each
+ * record's own bytes, and each variant stays in first_seen order. A
+ * device-to-device packet's one payload copy serves all three of its
+ * records. */
+static void test_max_memory(void)
+{
+    enum { FLOWS = 3000, LEN = 500 };
+    static uint8_t body[256][LEN];
+    for (int v = 0; v < 256; v++)
+        memset(body[v], v, LEN);
+    for (int budget = 0; budget < 2; budget++) {
+        cf_assembler_options o = opts();
+        o.packets = 3;
+        o.max_memory_bytes = budget ? 300u << 10 : 0;
+        cf_assembler *a = mk(&o);
+        for (int k = 0; k < FLOWS + 500; k++) {
+            for (int second = 0; second < 2; second++) {
+                int f = k - 500 * second; /* the second packet comes 500 flows later */
+                if (f < 0 || f >= FLOWS)
+                    continue;
+                cf_packet p =
+                    pkt(T0 + k * 1000 + second, "10.0.0.2", 1000 + f, "9.9.9.9", 53, 0x2, 1);
+                p.payload = body[f & 0xff];
+                p.payload_caplen = p.payload_len = LEN;
+                CHECK_EQ_INT(cf_assembler_add(a, &p), 0);
+            }
+        }
+        finish(a);
+        const cf_assembler_stats *st = cf_assembler_stats_get(a);
+        if (budget) {
+            CHECK(st->bi.early_closed > 0 && st->uni.early_closed > 0);
+            CHECK(st->bi.records > FLOWS);
+        } else {
+            CHECK_EQ_INT(st->bi.early_closed + st->uni.early_closed, 0);
+            CHECK_EQ_INT(st->bi.records, FLOWS);
+        }
+        int64_t packets[2] = {0, 0};
+        int own_bytes = 1;
+        for (size_t m = 0; m < NG; m++) {
+            got *g = &G[m];
+            packets[g->variant == CF_VARIANT_BI ? 0 : 1] += g->total_packets;
+            for (uint32_t q = 0; q < g->n; q++)
+                own_bytes &= g->plen[q] == LEN && g->pay[q][0] == ((g->dev_port - 1000) & 0xff) &&
+                             g->pay[q][63] == ((g->dev_port - 1000) & 0xff);
+        }
+        CHECK(own_bytes);
+        CHECK_EQ_INT(packets[0], 2 * FLOWS);
+        CHECK_EQ_INT(packets[1], 2 * FLOWS);
+        CHECK(sorted(CF_VARIANT_BI));
+        CHECK(sorted(CF_VARIANT_UNI));
+        cf_assembler_free(a);
+    }
+    cf_assembler_options o = opts();
+    cf_assembler *a = mk(&o);
+    cf_packet p = pkt(T0, "10.0.0.2", 1, "10.0.0.3", 2, 0x2, 0x3);
+    p.payload = body[77];
+    p.payload_caplen = p.payload_len = LEN;
+    cf_assembler_add(a, &p);
+    finish(a);
+    CHECK_EQ_INT(NG, 3);
+    for (size_t m = 0; m < NG; m++)
+        CHECK(G[m].plen[0] == LEN && G[m].pay[0][0] == 77 && G[m].pay[0][63] == 77);
+    cf_assembler_free(a);
+}
+
 static void test_sink_stop(void)
 {
     cf_assembler_options o = opts();
@@ -1026,6 +1093,7 @@ int main(void)
     test_unspecified();
     test_device_list();
     test_max_flows();
+    test_max_memory();
     test_sink_stop();
     test_property();
     test_advance();
