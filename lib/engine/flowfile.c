@@ -48,6 +48,22 @@ static const pq_column_spec remote_name_col = {
 static const pq_column_spec context_rows_col = {
     CF_COL_CONTEXT_ROWS, PQ_INT64, PQ_LOGICAL_NONE, 0, 0, PQ_LIST, PQ_ENC_PLAIN};
 
+/* Wide layout: the rows of the open row group, kept compact until the
+ * writer asks for the packet and cell columns (pq_set_filler) when it
+ * writes the group: a row then touches a few arrays, not 3,000 column
+ * buffers, and the group takes a byte or two per meaningful cell instead of
+ * four per cell. */
+typedef struct wide_rows {
+    size_t rows, cap; /* rows held, room */
+    int64_t *to;      /* [rows][i] packet offsets, -1 when absent */
+    int32_t *ps;      /* [rows][i] sizes, -1 when absent */
+    int8_t *d;        /* [rows][i] directions, -1 when absent */
+    size_t *cell_at;  /* [rows + 1] where each row's cells start */
+    int16_t *cells;   /* every row's cells up to its last one not -1 */
+    size_t ncells, cells_cap;
+    size_t max_cells; /* of one row: cells past it are -1 in every row */
+} wide_rows;
+
 struct cf_flowfile {
     pq_writer *w;
     cf_config cfg;
@@ -58,12 +74,13 @@ struct cf_flowfile {
     size_t col_hist;              /* the first of them */
     int32_t *dir32;               /* directions widened to INT32 storage */
     /* Wide layout: the schema built for this file's i and B, its column
-     * names, and one row of payload cells. */
+     * names, and the rows of the open row group. */
     pq_column_spec *wide;
     char *wide_names;
     size_t wide_cols;
-    int32_t *cells; /* one row of sizes, directions and payload cells */
-    int64_t *to64;  /* one row of packet offsets */
+    wide_rows rows;
+    int32_t *cells; /* --context: one row of sizes, directions and payload cells */
+    int64_t *to64;  /* --context: one row of packet offsets */
 };
 
 /* Wide layout (SPEC §6): 8 key columns, then P00_TO.., P00_PS.., P00_D..
@@ -103,7 +120,8 @@ static int build_wide_schema(cf_flowfile *f)
     f->wide_names = calloc(n, 32);
     f->cells = calloc(2 * (size_t)i + b + 1, sizeof *f->cells);
     f->to64 = calloc((size_t)i + 1, sizeof *f->to64);
-    if (!f->wide || !f->wide_names || !f->cells || !f->to64)
+    f->rows.cell_at = calloc(1, sizeof *f->rows.cell_at);
+    if (!f->wide || !f->wide_names || !f->cells || !f->to64 || !f->rows.cell_at)
         return -1;
     f->wide_cols = n;
     /* Indices are zero-padded to at least 2 (P) and 3 (C) digits, as in the
@@ -159,8 +177,9 @@ static int build_wide_schema(cf_flowfile *f)
 
 /* The payload cells of one record: for each listed packet, -4, its bytes,
  * -8, while at least two cells remain; bytes are cut to leave room for -8;
- * unused cells are -1 (SPEC §6). */
-static void fill_cells(int32_t *cells, uint32_t b, const cf_record *r)
+ * unused cells are -1 (SPEC §6). Writes the cells before the first unused
+ * one and returns their number. */
+static uint32_t fill_cells(int16_t *cells, uint32_t b, const cf_record *r)
 {
     uint32_t pos = 0;
     for (uint32_t k = 0; k < r->n && b - pos >= 2; k++) {
@@ -172,8 +191,97 @@ static void fill_cells(int32_t *cells, uint32_t b, const cf_record *r)
             cells[pos++] = r->payload[k][m];
         cells[pos++] = -8;
     }
-    while (pos < b)
-        cells[pos++] = -1;
+    return pos;
+}
+
+/* The same cells as int32, unused ones -1 (the row-by-row path). */
+static void fill_cells32(int32_t *cells, uint32_t b, const cf_record *r)
+{
+    int16_t *c16 = (int16_t *)(void *)cells + b; /* upper half: cells are 4 bytes */
+    uint32_t n = fill_cells(c16, b, r);
+    for (uint32_t k = 0; k < n; k++)
+        cells[k] = c16[k];
+    for (uint32_t k = n; k < b; k++)
+        cells[k] = -1;
+}
+
+/* Room for one more row of i packets and up to b cells. */
+static int wide_reserve(wide_rows *w, uint32_t i, uint32_t b)
+{
+    if (w->rows == w->cap) {
+        size_t cap = w->cap ? w->cap * 2 : 256;
+        int64_t *to = realloc(w->to, cap * i * sizeof *to);
+        if (to)
+            w->to = to;
+        int32_t *ps = realloc(w->ps, cap * i * sizeof *ps);
+        if (ps)
+            w->ps = ps;
+        int8_t *d = realloc(w->d, cap * i * sizeof *d);
+        if (d)
+            w->d = d;
+        size_t *at = realloc(w->cell_at, (cap + 1) * sizeof *at);
+        if (at)
+            w->cell_at = at;
+        if (!to || !ps || !d || !at)
+            return -1;
+        w->cap = cap;
+    }
+    if (w->cells_cap - w->ncells < b) {
+        size_t cap = w->cells_cap ? w->cells_cap * 2 : 65536;
+        while (cap - w->ncells < b)
+            cap *= 2;
+        int16_t *c = realloc(w->cells, cap * sizeof *c);
+        if (!c)
+            return -1;
+        w->cells = c;
+        w->cells_cap = cap;
+    }
+    return 0;
+}
+
+static void wide_free(wide_rows *w)
+{
+    free(w->to);
+    free(w->ps);
+    free(w->d);
+    free(w->cell_at);
+    free(w->cells);
+}
+
+/* pq_fill_fn of the wide layout: columns after the key columns are P.._TO
+ * (INT64), P.._PS, P.._D, then C_ (INT32), i, i, i and B of them. Most
+ * cells of most rows are -1: columns past every row's last cell are -1
+ * throughout. */
+static int fill_wide(void *ctx, size_t col, size_t k, size_t nrows, void *const *out)
+{
+    const cf_flowfile *f = ctx;
+    const wide_rows *w = &f->rows;
+    size_t i = f->cfg.packets;
+    for (size_t j = 0; j < k; j++) {
+        size_t q = col - WIDE_KEY_COLS + j;
+        int32_t *o32 = out[j];
+        if (q < i) {
+            int64_t *o64 = out[j];
+            for (size_t r = 0; r < nrows; r++)
+                o64[r] = w->to[r * i + q];
+        } else if (q < 2 * i) {
+            for (size_t r = 0; r < nrows; r++)
+                o32[r] = w->ps[r * i + q - i];
+        } else if (q < 3 * i) {
+            for (size_t r = 0; r < nrows; r++)
+                o32[r] = w->d[r * i + q - 2 * i];
+        } else if (q - 3 * i >= w->max_cells) {
+            for (size_t r = 0; r < nrows; r++)
+                o32[r] = -1;
+        } else {
+            size_t m = q - 3 * i;
+            for (size_t r = 0; r < nrows; r++) {
+                size_t at = w->cell_at[r];
+                o32[r] = m < w->cell_at[r + 1] - at ? w->cells[at + m] : -1;
+            }
+        }
+    }
+    return 0;
 }
 
 static pq_codec codec_of(cf_codec c)
@@ -198,6 +306,7 @@ static void free_flowfile(cf_flowfile *f)
     free(f->wide_names);
     free(f->cells);
     free(f->to64);
+    wide_free(&f->rows);
     free(f);
 }
 
@@ -247,6 +356,16 @@ cf_flowfile *cf_flowfile_open(const char *path, const cf_config *cfg, char *err,
         free_flowfile(f);
         return NULL;
     }
+    /* The packet and cell columns are filled at flush, unless --context
+     * needs whole rows as they come. */
+    if (f->wide && !f->widectx &&
+        pq_set_filler(f->w, WIDE_KEY_COLS, 3 * (size_t)f->cfg.packets + f->cfg.payload_cells,
+                      fill_wide, f)) {
+        snprintf(err, errlen, "%s", pq_error(f->w));
+        pq_abort(f->w);
+        free_flowfile(f);
+        return NULL;
+    }
     return f;
 }
 
@@ -286,27 +405,50 @@ static int put_option_columns(cf_flowfile *f, const cf_record *r)
 static int write_wide(cf_flowfile *f, const cf_record *r, const char *ip)
 {
     pq_writer *w = f->w;
+    wide_rows *rows = &f->rows;
     uint32_t i = f->cfg.packets, b = f->cfg.payload_cells;
-    int bad = write_key_columns(w, r, ip);
-    size_t col = WIDE_KEY_COLS;
-    for (uint32_t k = 0; k < i; k++)
-        f->to64[k] = k < r->n ? r->offset_us[k] : -1;
-    bad |= pq_put_int64_run(w, col, f->to64, i);
-    col += i;
-    /* Sizes, directions and payload cells are consecutive INT32 columns. */
-    int32_t *row = f->cells;
-    for (uint32_t k = 0; k < i; k++)
-        row[k] = k < r->n ? (int32_t)r->size[k] : -1;
-    for (uint32_t k = 0; k < i; k++)
-        row[i + k] = k < r->n ? r->direction[k] : -1;
-    fill_cells(row + 2 * (size_t)i, b, r);
-    bad |= pq_put_int32_run(w, col, row, 2 * (size_t)i + b);
-    bad |= put_option_columns(f, r);
-    if (f->widectx)
+    if (f->widectx) {
+        /* --context reads whole rows: put them row by row. */
+        int bad = write_key_columns(w, r, ip);
+        size_t col = WIDE_KEY_COLS;
+        for (uint32_t k = 0; k < i; k++)
+            f->to64[k] = k < r->n ? r->offset_us[k] : -1;
+        bad |= pq_put_int64_run(w, col, f->to64, i);
+        col += i;
+        /* Sizes, directions and payload cells are consecutive INT32 columns. */
+        int32_t *row = f->cells;
+        for (uint32_t k = 0; k < i; k++)
+            row[k] = k < r->n ? (int32_t)r->size[k] : -1;
+        for (uint32_t k = 0; k < i; k++)
+            row[i + k] = k < r->n ? r->direction[k] : -1;
+        fill_cells32(row + 2 * (size_t)i, b, r);
+        bad |= pq_put_int32_run(w, col, row, 2 * (size_t)i + b);
+        bad |= put_option_columns(f, r);
         bad |= cf_widectx_write(f->widectx, w, f->col_hist, r, ip, f->to64, row);
-    if (bad)
+        if (bad)
+            return -1;
+        return pq_end_row(w);
+    }
+    if (wide_reserve(rows, i, b) != 0)
         return -1;
-    return pq_end_row(w);
+    size_t at = rows->rows * i;
+    for (uint32_t k = 0; k < i; k++) {
+        rows->to[at + k] = k < r->n ? r->offset_us[k] : -1;
+        rows->ps[at + k] = k < r->n ? (int32_t)r->size[k] : -1;
+        rows->d[at + k] = k < r->n ? r->direction[k] : -1;
+    }
+    uint32_t ncell = fill_cells(rows->cells + rows->ncells, b, r);
+    rows->ncells += ncell;
+    if (ncell > rows->max_cells)
+        rows->max_cells = ncell;
+    rows->rows++;
+    rows->cell_at[rows->rows] = rows->ncells;
+    if (write_key_columns(w, r, ip) || put_option_columns(f, r) || pq_put_filled(w) ||
+        pq_end_row(w))
+        return -1;
+    if (pq_row_group_rows(w) == 0) /* the group was written */
+        rows->rows = rows->ncells = rows->max_cells = 0;
+    return 0;
 }
 
 int cf_flowfile_write(cf_flowfile *f, const cf_record *r)

@@ -42,6 +42,7 @@ enum { CT_UTF8 = 0, CT_LIST = 3, CT_TIMESTAMP_MICROS = 10, CT_UINT_8 = 11, CT_IN
 /* Keeps every page size within Thrift's i32. */
 #define MAX_VALUE_BYTES ((uint32_t)1 << 30)
 #define OUT_BUF_BYTES ((size_t)1 << 20)
+#define FILL_BLOCK 64
 
 typedef enum { MODE_PLAIN, MODE_DICT, MODE_DELTA } col_mode;
 
@@ -51,6 +52,7 @@ typedef struct pq_col {
      * columns. */
     _Alignas(64) uint32_t slot; /* staged: byte offset of the value in a staged row */
     uint8_t staged;             /* required fixed-width non-dictionary column */
+    uint8_t filled;             /* values come from the filler at flush */
     uint8_t type;               /* pq_physical */
     uint8_t rep;                /* pq_repetition */
     uint8_t max_def, max_rep;
@@ -104,9 +106,21 @@ struct pq_writer {
     size_t nstaged;   /* complete rows in the block; the open row is next */
     uint32_t *run32;  /* per column: consecutive staged INT32 columns from it */
     uint32_t *run64;  /* same for INT64 */
-    uint64_t cur;     /* stamp of the open row */
-    size_t nput;      /* columns set in the open row */
-    uint64_t rows;    /* rows ended */
+    /* Filled columns (pq_set_filler): fill_first..+fill_n-1. At flush,
+     * blocks of FILL_BLOCK columns are filled into fill_out, then each is
+     * paged, compressed and written before the next, through the shared
+     * fill_vals and fill_pages buffers: memory for one block, not for
+     * every column's chunk. */
+    size_t fill_first, fill_n;
+    size_t fill_bytes; /* of one row */
+    pq_fill_fn fill;
+    void *fill_ctx;
+    int fill_set; /* the open row has its filled values */
+    void *fill_out[FILL_BLOCK];
+    pq_buf fill_vals, fill_pages;
+    uint64_t cur;  /* stamp of the open row */
+    size_t nput;   /* columns set in the open row */
+    uint64_t rows; /* rows ended */
     uint64_t rg_rows;
     size_t rg_bytes;
     kv *kvs;
@@ -281,10 +295,9 @@ static int cut_page(pq_writer *w, pq_col *c)
 /* Moves the staged values of column c (rows [0, nrows) of the block) into
  * its page buffer, cutting pages exactly where per-value puts would have:
  * after the value that brings vals.len + nlev to page_bytes. */
-static int drain_col(pq_writer *w, pq_col *c, size_t nrows)
+static int drain_col(pq_writer *w, pq_col *c, const uint8_t *src, size_t stride, size_t nrows)
 {
-    const size_t width = (size_t)c->width, stride = w->stage_row;
-    const uint8_t *src = w->stage + c->slot;
+    const size_t width = (size_t)c->width;
     /* Values a page holds: the least n with (width + 1) * n >= page_bytes. */
     const size_t full = (w->opt.page_bytes + width) / (width + 1);
     size_t i = 0;
@@ -295,7 +308,9 @@ static int drain_col(pq_writer *w, pq_col *c, size_t nrows)
             return oom(w);
         uint8_t *dst = c->vals.p + c->vals.len;
         const uint8_t *p = src + i * stride;
-        if (width == 4) {
+        if (stride == width) {
+            memcpy(dst, p, m * width);
+        } else if (width == 4) {
             for (size_t k = 0; k < m; k++, p += stride)
                 memcpy(dst + 4 * k, p, 4);
         } else {
@@ -322,7 +337,8 @@ static int drain_stage(pq_writer *w)
     if (w->failed)
         return -1;
     for (size_t i = 0; i < w->ncols; i++)
-        if (w->cols[i].staged && drain_col(w, &w->cols[i], n))
+        if (w->cols[i].staged &&
+            drain_col(w, &w->cols[i], w->stage + w->cols[i].slot, w->stage_row, n))
             return -1;
     return 0;
 }
@@ -463,6 +479,10 @@ static pq_col *begin_put(pq_writer *w, size_t col, int kind, pq_physical type)
         set_err(w, "%s: single value for list column %s", w->path, c->name);
         return NULL;
     }
+    if (c->filled) {
+        set_err(w, "%s: column %s is filled at flush, not put", w->path, c->name);
+        return NULL;
+    }
     if (w->stamps[col] == w->cur) {
         set_err(w, "%s: column %s set twice in row %" PRIu64, w->path, c->name, w->rows);
         return NULL;
@@ -571,6 +591,67 @@ int pq_put_int32_run(pq_writer *w, size_t first_col, const int32_t *v, size_t n)
 int pq_put_int64_run(pq_writer *w, size_t first_col, const int64_t *v, size_t n)
 {
     return put_run(w, first_col, v, n, PQ_INT64);
+}
+
+static int init_stage(pq_writer *w);
+
+int pq_set_filler(pq_writer *w, size_t first_col, size_t n, pq_fill_fn fill, void *ctx)
+{
+    if (!w || w->failed)
+        return -1;
+    if (w->rows || w->nput || w->fill || !fill || first_col >= w->ncols || n == 0 ||
+        n > w->ncols - first_col) {
+        set_err(w, "%s: filled columns must be set once, in range, before the first row", w->path);
+        return -1;
+    }
+    for (size_t i = first_col; i < first_col + n; i++) {
+        const pq_col *c = &w->cols[i];
+        if (c->rep != PQ_REQUIRED || (c->width != 4 && c->width != 8) ||
+            c->start_mode == MODE_DICT || c->type == PQ_BOOLEAN) {
+            set_err(w, "%s: column %s cannot be filled (required INT32/INT64 without a dictionary)",
+                    w->path, c->name);
+            return -1;
+        }
+    }
+    for (size_t i = first_col; i < first_col + n; i++) {
+        w->cols[i].filled = 1;
+        w->fill_bytes += (size_t)w->cols[i].width;
+    }
+    w->fill_first = first_col;
+    w->fill_n = n;
+    w->fill = fill;
+    w->fill_ctx = ctx;
+    /* The staged row no longer holds the filled columns. */
+    free(w->stamps);
+    free(w->stage);
+    free(w->run32);
+    free(w->run64);
+    w->stamps = NULL;
+    w->stage = NULL;
+    w->run32 = w->run64 = NULL;
+    if (init_stage(w) != 0)
+        return oom(w);
+    return 0;
+}
+
+int pq_put_filled(pq_writer *w)
+{
+    if (!w || w->failed)
+        return -1;
+    if (!w->fill || w->fill_set) {
+        set_err(w, "%s: %s", w->path,
+                w->fill ? "filled columns set twice in a row" : "no filled columns");
+        return -1;
+    }
+    w->fill_set = 1;
+    w->nput += w->fill_n;
+    w->rg_bytes += w->fill_bytes;
+    return 0;
+}
+
+uint64_t pq_row_group_rows(const pq_writer *w)
+{
+    return w->rg_rows;
 }
 
 static int check_len(pq_writer *w, pq_col *c, uint32_t len)
@@ -751,19 +832,53 @@ static void column_meta(pq_writer *w, tc_writer *t, pq_col *c, int64_t data_off,
 
 /* Writes every column chunk of the open row group and records its
  * RowGroup metadata for the footer. */
+/* Filled column i (the first of its block: the block is filled) into its
+ * pages, as if its values had been put row by row. */
+static int fill_col(pq_writer *w, size_t i)
+{
+    size_t j = (i - w->fill_first) % FILL_BLOCK;
+    if (j == 0) {
+        size_t k = w->fill_first + w->fill_n - i;
+        if (k > FILL_BLOCK)
+            k = FILL_BLOCK;
+        for (size_t m = 0; m < k; m++) {
+            void *p = realloc(w->fill_out[m], w->rg_rows ? w->rg_rows * 8 : 8);
+            if (!p)
+                return oom(w);
+            w->fill_out[m] = p;
+        }
+        if (w->fill(w->fill_ctx, i, k, w->rg_rows, w->fill_out) != 0)
+            return fail(w, "filling columns failed", EIO);
+    }
+    pq_col *c = &w->cols[i];
+    return drain_col(w, c, w->fill_out[j], (size_t)c->width, w->rg_rows);
+}
+
+/* Lends the shared buffers to filled column c while it is written. */
+static void swap_fill_bufs(pq_writer *w, pq_col *c)
+{
+    pq_buf v = c->vals, p = c->pages;
+    c->vals = w->fill_vals;
+    c->pages = w->fill_pages;
+    w->fill_vals = v;
+    w->fill_pages = p;
+}
+
 static int flush_row_group(pq_writer *w)
 {
     if (w->failed || drain_stage(w))
         return -1;
     int64_t rg_off = (int64_t)w->off, rg_uncomp = 0, rg_comp = 0;
-    for (size_t i = 0; i < w->ncols; i++)
-        if (cut_page(w, &w->cols[i]))
-            return -1;
     tc_writer t;
     tc_init(&t, &w->rgmeta);
     tc_field_list_begin(&t, 1, TC_STRUCT, w->ncols);
     for (size_t i = 0; i < w->ncols; i++) {
         pq_col *c = &w->cols[i];
+        /* Each column is paged, compressed and written before the next. */
+        if (c->filled)
+            swap_fill_bufs(w, c);
+        if ((c->filled && fill_col(w, i)) || cut_page(w, c))
+            return -1;
         int64_t dict_off = -1, uncomp = c->ch_uncomp, comp = c->ch_comp;
         if (c->dict.n) {
             const pq_buf *body = &c->dict.plain;
@@ -801,6 +916,8 @@ static int flush_row_group(pq_writer *w)
         rg_uncomp += uncomp;
         rg_comp += comp;
         reset_chunk(c);
+        if (c->filled)
+            swap_fill_bufs(w, c);
     }
     tc_field_i64(&t, 2, rg_uncomp);
     tc_field_i64(&t, 3, (int64_t)w->rg_rows);
@@ -822,7 +939,7 @@ int pq_end_row(pq_writer *w)
         return -1;
     if (w->nput != w->ncols) {
         for (size_t i = 0; i < w->ncols; i++)
-            if (w->stamps[i] != w->cur) {
+            if (w->cols[i].filled ? !w->fill_set : w->stamps[i] != w->cur) {
                 set_err(w, "%s: row %" PRIu64 " has no value for column %s", w->path, w->rows,
                         w->cols[i].name);
                 break;
@@ -831,6 +948,7 @@ int pq_end_row(pq_writer *w)
     }
     w->cur++;
     w->nput = 0;
+    w->fill_set = 0;
     w->rows++;
     w->rg_rows++;
     if (w->stage_row && ++w->nstaged == w->stage_cap && drain_stage(w))
@@ -982,6 +1100,10 @@ static void free_writer(pq_writer *w)
     free(w->stage);
     free(w->run32);
     free(w->run64);
+    for (size_t i = 0; i < FILL_BLOCK; i++)
+        free(w->fill_out[i]);
+    pq_buf_free(&w->fill_vals);
+    pq_buf_free(&w->fill_pages);
     for (size_t i = 0; i < w->nkv; i++) {
         free(w->kvs[i].key);
         free(w->kvs[i].value);
@@ -1091,8 +1213,8 @@ static int init_stage(pq_writer *w)
     size_t off = 0;
     for (size_t i = 0; i < n; i++) {
         pq_col *c = &w->cols[i];
-        c->staged =
-            c->rep == PQ_REQUIRED && (c->width == 4 || c->width == 8) && c->start_mode != MODE_DICT;
+        c->staged = c->rep == PQ_REQUIRED && (c->width == 4 || c->width == 8) &&
+                    c->start_mode != MODE_DICT && !c->filled;
         if (c->staged) {
             if (off > UINT32_MAX - 8)
                 return -1;

@@ -89,6 +89,25 @@ int pq_put_null(pq_writer *w, size_t col); /* optional column, or a NULL list */
 int pq_put_int32_run(pq_writer *w, size_t first_col, const int32_t *v, size_t n);
 int pq_put_int64_run(pq_writer *w, size_t first_col, const int64_t *v, size_t n);
 
+/* Columns filled by the caller, column by column, when a row group is
+ * written, rather than row by row: for wide schemas whose rows would
+ * otherwise touch thousands of column buffers each. The values are the
+ * caller's to keep until then (it knows when a row group was written from
+ * pq_row_group_rows). Columns first_col..first_col+n-1 must be PQ_REQUIRED
+ * INT32 or INT64 columns without dictionary encoding; set before the first
+ * row. fill(ctx, col, k, nrows, out) writes the values of rows 0..nrows-1
+ * of the open row group for columns col..col+k-1 (k <= 64), column j's into
+ * out[j] (int32_t or int64_t per the column's type), and returns 0 (or
+ * non-zero to fail the write). The file is byte for byte the one that the
+ * same values put row by row give. */
+typedef int (*pq_fill_fn)(void *ctx, size_t col, size_t k, size_t nrows, void *const *out);
+int pq_set_filler(pq_writer *w, size_t first_col, size_t n, pq_fill_fn fill, void *ctx);
+/* The open row has its values for the filled columns (in the caller's
+ * keeping). */
+int pq_put_filled(pq_writer *w);
+/* Rows of the open row group (0 right after one was written). */
+uint64_t pq_row_group_rows(const pq_writer *w);
+
 /* One whole list value for a PQ_LIST column (n may be 0: an empty list). */
 int pq_put_list_int32(pq_writer *w, size_t col, const int32_t *v, size_t n);
 int pq_put_list_int64(pq_writer *w, size_t col, const int64_t *v, size_t n);

@@ -1020,8 +1020,30 @@ static void test_errors(void)
     CHECK_EQ_INT(pq_rows(NULL), 0);
 }
 
-/* The batch puts write exactly the bytes of one put per column, and
- * refuse what they do not support (dictionary columns, wrong type). */
+/* The value of row r, column k of write_runs's files. */
+static int64_t runs_value(int r, int k)
+{
+    return k < 10 ? (int64_t)r * 1000003 - k * 7 : (r * 31 + (k - 10)) % 17 - 8;
+}
+
+/* Filled columns: rows of the open group start at row *ctx of the file. */
+static int fill_runs(void *ctx, size_t col, size_t k, size_t nrows, void *const *out)
+{
+    int base = *(const int *)ctx;
+    for (size_t j = 0; j < k; j++)
+        for (size_t r = 0; r < nrows; r++) {
+            int64_t v = runs_value(base + (int)r, (int)(col + j));
+            if (col + j < 10)
+                ((int64_t *)out[j])[r] = v;
+            else
+                ((int32_t *)out[j])[r] = (int32_t)v;
+        }
+    return 0;
+}
+
+/* The batch puts and filled columns write exactly the bytes of one put per
+ * column, and refuse what they do not support (dictionary columns, wrong
+ * type). batch: 0 single puts, 1 runs, 2 columns 2.. filled. */
 static void write_runs(const char *path, int batch)
 {
     enum { NC = 40, NR = 300 };
@@ -1048,12 +1070,25 @@ static void write_runs(const char *path, int batch)
         return;
     int64_t v64[10];
     int32_t v32[NC];
+    int base = 0;
+    if (batch == 2) {
+        CHECK_EQ_INT(pq_set_filler(w, NC, 1, fill_runs, &base), -1); /* dictionary column */
+        CHECK_EQ_INT(pq_set_filler(w, 2, NC - 2, fill_runs, &base), 0);
+        CHECK_EQ_INT(pq_set_filler(w, 2, NC - 2, fill_runs, &base), -1); /* twice */
+    }
     for (int r = 0; r < NR; r++) {
         for (int k = 0; k < 10; k++)
-            v64[k] = (int64_t)r * 1000003 - k * 7;
+            v64[k] = runs_value(r, k);
         for (int k = 0; k < NC - 10; k++)
-            v32[k] = (r * 31 + k) % 17 - 8;
-        if (batch) {
+            v32[k] = (int32_t)runs_value(r, 10 + k);
+        if (batch == 2) {
+            CHECK_EQ_INT(pq_put_int64_run(w, 0, v64, 2), 0);
+            CHECK_EQ_INT(pq_put_filled(w), 0);
+            if (r == 0) {
+                CHECK_EQ_INT(pq_put_filled(w), -1);      /* twice in a row */
+                CHECK_EQ_INT(pq_put_int64(w, 5, 1), -1); /* a filled column */
+            }
+        } else if (batch) {
             CHECK_EQ_INT(pq_put_int64_run(w, 0, v64, 10), 0);
             CHECK_EQ_INT(pq_put_int32_run(w, 10, v32, NC - 10), 0);
             if (r == 0) {
@@ -1068,24 +1103,28 @@ static void write_runs(const char *path, int batch)
         }
         pq_put_int32(w, NC, r % 3);
         CHECK_EQ_INT(pq_end_row(w), 0);
+        if (pq_row_group_rows(w) == 0)
+            base = r + 1;
     }
     CHECK_EQ_INT(pq_close(w, err, sizeof err), 0);
 }
 
-/* Batch puts change nothing in the file. */
+/* Batch puts and filled columns change nothing in the file. */
 static void test_runs(void)
 {
     char a[512], b[512];
     snprintf(a, sizeof a, "%s/runs-single.parquet", tmpdir);
     snprintf(b, sizeof b, "%s/runs-batch.parquet", tmpdir);
     write_runs(a, 0);
-    write_runs(b, 1);
-    size_t na = 0, nb = 0;
-    uint8_t *pa = slurp(a, &na), *pb = slurp(b, &nb);
-    CHECK(pa && pb && na == nb && na > 0 && memcmp(pa, pb, na) == 0);
+    for (int filled = 0; filled < 2; filled++) {
+        write_runs(b, 1 + filled);
+        size_t na = 0, nb = 0;
+        uint8_t *pa = slurp(a, &na), *pb = slurp(b, &nb);
+        CHECK(pa && pb && na == nb && na > 0 && memcmp(pa, pb, na) == 0);
+        free(pa);
+        free(pb);
+    }
     CHECK(check_structure(b) > 0);
-    free(pa);
-    free(pb);
     remove(a);
     remove(b);
 }
