@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# The targets of performance round 2 (issue 11) in one run: the IoT day,
+# the flood and the payload-heavy burst (bench/burst_gen: 1.2M one-packet
+# UDP flows of 1000-byte payloads in 60 s), each with the bare libpcap loop,
+# nfpcapd, softflowd, customflow with its defaults, without an input hash,
+# in the wide layout, and a baseline build (BASE=path/to/customflow, e.g.
+# the previous release) for A/B ratios measured in the same run. Hyperfine
+# medians (warm page cache) and peak RSS from /usr/bin/time -v; outputs go
+# to OUTDIR (default a temporary directory; give a tmpfs to leave the disk
+# out of it).
+#
+#   BASE=... bench/round2.sh [--runs N] [--tiny] [--out FILE]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+RUNS=3 TINY=0 OUT=
+while [ $# -gt 0 ]; do
+    case $1 in
+    --runs) RUNS=$2; shift ;;
+    --tiny) TINY=1; RUNS=1 ;;
+    --out) OUT=$2; shift ;;
+    *) echo "usage: BASE=customflow bench/round2.sh [--runs N] [--tiny] [--out FILE]" >&2; exit 2 ;;
+    esac
+    shift
+done
+B=build
+for t in hyperfine nfpcapd softflowd /usr/bin/time; do
+    command -v "$t" >/dev/null || { echo "bench/round2.sh: $t missing" >&2; exit 1; }
+done
+make -s -j2 all >/dev/null
+W=$(mktemp -d /tmp/cf-round2.XXXXXX)
+O=${OUTDIR:-$W/out}
+mkdir -p "$O"
+trap 'rm -rf "$W" "$O"' EXIT
+
+if [ "$TINY" = 1 ]; then
+    "$B/cf-gencap" --preset iot-day --max-bytes 5000000 -o "$W/iot-day.pcap" 2>/dev/null
+    "$B/cf-gencap" --preset flood --max-packets 50000 -o "$W/flood.pcap" 2>/dev/null
+    "$B/bench/burst_gen" "$W/payload-heavy.pcap" 2 20000 1000
+else
+    "$B/cf-gencap" --preset iot-day --max-bytes 1000000000 -o "$W/iot-day.pcap" 2>/dev/null
+    "$B/cf-gencap" --preset flood --max-packets 1000000 -o "$W/flood.pcap" 2>/dev/null
+    "$B/bench/burst_gen" "$W/payload-heavy.pcap"
+fi
+
+names=(floor-libpcap nfpcapd softflowd customflow customflow-nohash customflow-wide)
+cmds=(
+    "$B/bench/pcap_floor CAP"
+    "rm -rf $O/nf && mkdir -p $O/nf && nfpcapd -r CAP -w $O/nf"
+    "softflowd -r CAP -n 127.0.0.1:9 -d -p $W/sf.pid -c $W/sf.ctl"
+    "$B/customflow -q -o $O/c CAP"
+    "$B/customflow -q --input-hash none -o $O/n CAP"
+    "$B/customflow -q --layout wide -o $O/w CAP"
+)
+if [ -n "${BASE:-}" ]; then
+    names+=(base base-nohash base-wide)
+    cmds+=("$BASE -q -o $O/bc CAP" "$BASE -q --no-input-hash -o $O/bn CAP"
+        "$BASE -q --layout wide -o $O/bw CAP")
+fi
+
+row() { printf '| %s | %s | %s | %s | %s | %s |\n' "$@"; }
+{
+    echo "## Round 2 run of $(date -u +%Y-%m-%dT%H:%MZ), commit $(git rev-parse --short HEAD)"
+    echo
+    echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(free -g | awk '/Mem:/{print $2}') GiB; load average at the start: $(cut -d' ' -f1-3 /proc/loadavg)."
+    echo "Command: \`BASE=${BASE:-} bench/round2.sh$([ "$TINY" = 1 ] && echo ' --tiny')\` ($RUNS runs after a warm-up, medians; outputs in ${OUTDIR:-a temporary directory})."
+} >"$W/report.md"
+for cap in "$W/iot-day.pcap" "$W/flood.pcap" "$W/payload-heavy.pcap"; do
+    cname=$(basename "$cap" .pcap)
+    size=$(stat -c %s "$cap")
+    {
+        echo
+        echo "### $cname: $((size / 1000000)) MB, $("$B/bench/pcap_floor" "$cap" | cut -d' ' -f1) packets"
+        echo
+        row contender "median s" "peak RSS MB" "x floor-libpcap" "x nfpcapd" "x base"
+        row --- --- --- --- --- ---
+    } >>"$W/report.md"
+    declare -A med=() rss=()
+    for k in "${!names[@]}"; do
+        n=${names[$k]} c=${cmds[$k]//CAP/$cap}
+        # the wide layout of 1.2M payload rows is 3.6G cells: left out
+        if [ "$cname" = payload-heavy ] && [ "$n" != "${n%wide}" ]; then continue; fi
+        rm -f "$W/h.json"
+        if ! hyperfine --style none --warmup 1 --runs "$RUNS" --export-json "$W/h.json" \
+            --shell=bash "$c" >/dev/null 2>&1; then
+            echo "bench: $n failed on $cname" >&2
+            continue
+        fi
+        med[$n]=$(node -e "const j=require('$W/h.json');console.log(j.results[0].median.toFixed(3))")
+        /usr/bin/time -v bash -c "$c" >/dev/null 2>"$W/time.txt" || true
+        rss[$n]=$(awk -F: '/Maximum resident/{printf "%.0f", $2/1024}' "$W/time.txt")
+    done
+    ratio() { awk -v a="$1" -v b="${2:-0}" 'BEGIN{if(b>0)printf "%.2f", a/b; else print "-"}'; }
+    for n in "${names[@]}"; do
+        m=${med[$n]:-}
+        [ -n "$m" ] || continue
+        b=${n/customflow/base}
+        [ "$b" = "$n" ] && b=
+        row "$n" "$m" "${rss[$n]:-?}" "$(ratio "$m" "${med[floor-libpcap]:-}")" \
+            "$(ratio "$m" "${med[nfpcapd]:-}")" "$(ratio "$m" "${med[$b]:-}")" >>"$W/report.md"
+    done
+    unset med rss
+done
+echo >>"$W/report.md"
+echo "Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)." >>"$W/report.md"
+cat "$W/report.md"
+[ -n "$OUT" ] && cat "$W/report.md" >>"$OUT"
+exit 0
