@@ -2,7 +2,7 @@
 # The targets of performance round 2 (issue 11) in one run: the IoT day,
 # the flood and the payload-heavy burst (bench/burst_gen: 1.2M one-packet
 # UDP flows of 1000-byte payloads in 60 s), each with the bare libpcap loop,
-# nfpcapd, softflowd, customflow with its defaults, without an input hash,
+# nfpcapd, customflow with its defaults, without an input hash,
 # in the wide layout, and a baseline build (BASE=path/to/customflow, e.g.
 # the previous release) for A/B ratios measured in the same run. Hyperfine
 # medians (warm page cache) and peak RSS from /usr/bin/time -v; outputs go
@@ -23,7 +23,7 @@ while [ $# -gt 0 ]; do
     shift
 done
 B=build
-for t in hyperfine nfpcapd softflowd /usr/bin/time; do
+for t in hyperfine nfpcapd /usr/bin/time; do
     command -v "$t" >/dev/null || { echo "bench/round2.sh: $t missing" >&2; exit 1; }
 done
 make -s -j2 all >/dev/null
@@ -42,11 +42,12 @@ else
     "$B/bench/burst_gen" "$W/payload-heavy.pcap"
 fi
 
-names=(floor-libpcap nfpcapd softflowd customflow customflow-nohash customflow-wide)
+# softflowd is left out: reading the 1 GB IoT day it blocked for 13 minutes
+# without using the CPU (exporting to a local port), in this run's first try.
+names=(floor-libpcap nfpcapd customflow customflow-nohash customflow-wide)
 cmds=(
     "$B/bench/pcap_floor CAP"
     "rm -rf $O/nf && mkdir -p $O/nf && nfpcapd -r CAP -w $O/nf"
-    "softflowd -r CAP -n 127.0.0.1:9 -d -p $W/sf.pid -c $W/sf.ctl"
     "$B/customflow -q -o $O/c CAP"
     "$B/customflow -q --input-hash none -o $O/n CAP"
     "$B/customflow -q --layout wide -o $O/w CAP"
@@ -93,10 +94,10 @@ for cap in "$W/iot-day.pcap" "$W/flood.pcap" "$W/payload-heavy.pcap"; do
     for n in "${names[@]}"; do
         m=${med[$n]:-}
         [ -n "$m" ] || continue
-        b=${n/customflow/base}
-        [ "$b" = "$n" ] && b=
+        b=${n/customflow/base} bm=
+        [ "$b" != "$n" ] && bm=${med[$b]:-}
         row "$n" "$m" "${rss[$n]:-?}" "$(ratio "$m" "${med[floor-libpcap]:-}")" \
-            "$(ratio "$m" "${med[nfpcapd]:-}")" "$(ratio "$m" "${med[$b]:-}")" >>"$W/report.md"
+            "$(ratio "$m" "${med[nfpcapd]:-}")" "$(ratio "$m" "$bm")" >>"$W/report.md"
     done
     unset med rss
 done
