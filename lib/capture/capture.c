@@ -311,11 +311,6 @@ int cf_capture_is_mapped(const cf_capture *c)
     return c->in.map != NULL;
 }
 
-int cf_capture_frames_stable(const cf_capture *c)
-{
-    return c->in.kind == CF_IN_MMAP;
-}
-
 void cf_capture_digest_inline(cf_capture *c)
 {
     c->in.digest_inline = c->in.map != NULL;

@@ -47,10 +47,6 @@ int cf_capture_digest(cf_capture *c, char hex[65], char *err, size_t errlen);
 int cf_capture_hash_concurrent(const cf_capture *c);
 /* 1 when the file is read through a mapping (reads never block). */
 int cf_capture_is_mapped(const cf_capture *c);
-/* 1 when frame data stays valid until the capture is closed (an
- * uncompressed mapped file: frames point into the mapping; pages dropped
- * behind the reader are read back from the file if touched again). */
-int cf_capture_frames_stable(const cf_capture *c);
 /* Digest a mapped file inline, as it is consumed, instead (call before the
  * first frame; ignored for pipes, which are always digested as read). */
 void cf_capture_digest_inline(cf_capture *c);

@@ -93,7 +93,7 @@ static void *reader_main(void *arg)
             b->n++;
             if (r == CF_SRC_TICK)
                 break; /* hand a tick over at once: the wall clock moved */
-            if (it->why == CF_DECODED && !st->src->stable) {
+            if (it->why == CF_DECODED) {
                 uint32_t len = it->pkt.payload ? it->pkt.payload_caplen : 0;
                 if (len > st->payload_bytes)
                     len = st->payload_bytes;
@@ -191,7 +191,7 @@ int cf_decode_stage_next(cf_decode_stage *st, cf_skip_reason *why, cf_packet *pk
     if (it->kind == CF_SRC_FRAME) {
         *why = it->why;
         *pkt = it->pkt;
-        if (it->why == CF_DECODED && !st->src->stable)
+        if (it->why == CF_DECODED)
             pkt->payload = b->bytes + it->payload_at;
     }
     return it->kind;

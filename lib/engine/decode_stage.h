@@ -1,8 +1,10 @@
 /* The decode stage of a run: frames from the source, decoded, in arrival
  * order. With one thread it reads and decodes on the caller's thread; with
  * more, a thread of its own reads and decodes ahead and hands the packets
- * over in batches (their payload bytes copied, up to j, unless the source's
- * frames stay valid until it is closed), so that reading and decoding run
+ * over in batches (their payload bytes copied: frames of a mapped file
+ * could be read in place, but the reader drops the pages behind it and the
+ * assembler would fault them back in for good, so memory would grow with
+ * the file), so that reading and decoding run
  * beside flow assembly. The packets, and so the records and the output
  * bytes, are the same either way. */
 #ifndef CF_ENGINE_DECODE_STAGE_H

@@ -45,7 +45,6 @@ struct cf_source {
     cf_session *session;
     int live;        /* frames come from an interface: live rules apply */
     int blocking;    /* a read may wait for data (pipe, FIFO, stdin, interface) */
-    int stable;      /* frame data stays valid until the source is closed */
     char name[1024]; /* input as named (path, "-", interface) */
     char stem[256];  /* output stem */
 };

@@ -100,7 +100,6 @@ cf_source *cf_source_open(cf_session *s, const char *input, char *err, size_t er
     }
     cf_capture_set_stop(fs->cap, &s->stop);
     fs->base.blocking = !cf_capture_is_mapped(fs->cap);
-    fs->base.stable = cf_capture_frames_stable(fs->cap);
     /* With a second core, a mapped file is digested on a second thread
      * while it is converted (it costs no wall time); with one, XXH3 is
      * computed inline as the mapping is consumed (about 0.15 s of CPU per

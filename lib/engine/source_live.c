@@ -102,7 +102,6 @@ cf_source *cf_source_open_live(cf_session *s, const char *iface, char *err, size
     ls->base.session = s;
     ls->base.live = 1;
     ls->base.blocking = 1;
-    ls->base.stable = 0; /* frames point into the kernel's ring */
     snprintf(ls->base.name, sizeof ls->base.name, "%s", iface);
     cf_input_stem(iface, ls->base.stem, sizeof ls->base.stem);
     return &ls->base;

@@ -159,7 +159,6 @@ cf_source *cf_source_open_merged(cf_session *s, const char *const *inputs, size_
     m->base.ops = &merged_ops;
     m->base.session = s;
     m->handed = -1;
-    m->base.stable = 1;
     for (size_t k = 0; k < n; k++) {
         m->in[k] = cf_source_open(s, inputs[k], err, errlen);
         if (!m->in[k]) {
@@ -169,7 +168,6 @@ cf_source *cf_source_open_merged(cf_session *s, const char *const *inputs, size_
         }
         m->n = k + 1;
         m->base.blocking |= m->in[k]->blocking;
-        m->base.stable &= m->in[k]->stable;
     }
     /* Named after the first input: its stem names the output files. */
     if (n == 1)
