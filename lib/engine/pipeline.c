@@ -17,6 +17,7 @@
 #include "flow/record.h"
 #include "names/namecache.h"
 #include "util/digest.h"
+#include "util/hmap.h"
 
 /* Payload bytes of a packet the --names parsers may read: a DNS message
  * over TCP with its length prefix; more than any payload of a 64 KiB IP
@@ -36,37 +37,38 @@ typedef struct label_count {
 } label_count;
 
 typedef struct label_counts {
-    label_count *slots;
-    size_t cap, used;
+    cf_hmap index; /* hash of the label pointer -> position + 1 in items */
+    label_count *items;
+    size_t used, cap;
 } label_counts;
 
-static size_t label_slot(const label_count *slots, size_t cap, const char *label)
+static int same_label(const void *ctx, uintptr_t val, const void *key)
 {
-    size_t h = ((uintptr_t)label >> 4) * 0x9E3779B97F4A7C15ull & (cap - 1);
-    while (slots[h].label && slots[h].label != label)
-        h = (h + 1) & (cap - 1);
-    return h;
+    const label_counts *m = ctx;
+    return m->items[val - 1].label == (const char *)key;
 }
 
+/* The counts of a label, added (zeroed) when new; NULL when out of memory.
+ * The pointer is valid until the next call. */
 static label_count *label_counts_get(label_counts *m, const char *label)
 {
-    if ((m->used + 1) * 2 > m->cap) {
-        size_t ncap = m->cap ? m->cap * 2 : 64;
-        label_count *ns = calloc(ncap, sizeof *ns);
-        if (!ns)
+    uint64_t h = cf_hash_bytes(&label, sizeof label, 0x6c61626c);
+    uintptr_t at = cf_hmap_get(&m->index, h, label, same_label, m);
+    if (at)
+        return &m->items[at - 1];
+    if (m->used == m->cap) {
+        size_t ncap = m->cap ? 2 * m->cap : 32;
+        label_count *grown = realloc(m->items, ncap * sizeof *grown);
+        if (!grown)
             return NULL;
-        for (size_t k = 0; k < m->cap; k++)
-            if (m->slots[k].label)
-                ns[label_slot(ns, ncap, m->slots[k].label)] = m->slots[k];
-        free(m->slots);
-        m->slots = ns;
+        m->items = grown;
         m->cap = ncap;
     }
-    label_count *lc = &m->slots[label_slot(m->slots, m->cap, label)];
-    if (!lc->label) {
-        lc->label = label;
-        m->used++;
-    }
+    if (cf_hmap_put(&m->index, h, m->used + 1) != 0)
+        return NULL;
+    label_count *lc = &m->items[m->used++];
+    memset(lc, 0, sizeof *lc);
+    lc->label = label;
     return lc;
 }
 
@@ -282,10 +284,8 @@ static int fill_devices(run *ru)
     rep->devices = calloc(ru->counts.used ? ru->counts.used : 1, sizeof *rep->devices);
     if (!rep->devices)
         return -1;
-    for (size_t k = 0; k < ru->counts.cap; k++) {
-        const label_count *lc = &ru->counts.slots[k];
-        if (!lc->label)
-            continue;
+    for (size_t k = 0; k < ru->counts.used; k++) {
+        const label_count *lc = &ru->counts.items[k];
         cf_device_count *d = &rep->devices[rep->n_devices++];
         if (!(d->label = strdup(lc->label)))
             return -1;
@@ -475,11 +475,12 @@ done:
     cf_decode_stage_free(decoder);
     cf_assembler_free(ru.as);
     cf_namecache_free(ru.names);
-    for (size_t k = 0; k < ru.counts.cap; k++) {
-        free(ru.counts.slots[k].ctx_rows[0]);
-        free(ru.counts.slots[k].ctx_rows[1]);
+    for (size_t k = 0; k < ru.counts.used; k++) {
+        free(ru.counts.items[k].ctx_rows[0]);
+        free(ru.counts.items[k].ctx_rows[1]);
     }
-    free(ru.counts.slots);
+    free(ru.counts.items);
+    cf_hmap_free(&ru.counts.index);
     free(ru.ctx_out);
     free(ru.ctx_files);
     return rc;
