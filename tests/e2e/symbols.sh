@@ -45,16 +45,11 @@ else
     pass
 fi
 # Declared CF_API but not exported: missing from the library or hidden.
-# While the API is being filled in (functions declared ahead of the
-# branches that implement them) this is reported as a skip naming them;
-# set CF_SYMBOLS_STRICT=1 to make it fail (it should, once they all land).
 missing=$(comm -13 "$TMP/exported" "$TMP/declared")
 if [ -z "$missing" ]; then
     pass
-elif [ "${CF_SYMBOLS_STRICT:-0}" = 1 ]; then
-    fail "declared CF_API but not exported: $(echo $missing)"
 else
-    skip "declared CF_API but not in the library (not implemented yet?): $(echo $missing)"
+    fail "declared CF_API but not exported: $(echo $missing)"
 fi
 echo "symbols: $(wc -l <"$TMP/exported") exported, $(wc -l <"$TMP/declared") declared CF_API"
 
