@@ -42,6 +42,7 @@ struct cf_config {
     /* inputs */
     int merge;         /* all inputs read as one capture, in timestamp order */
     int skip_existing; /* an input whose files hold the same input and options is skipped */
+    int partition;     /* hive layout: OUT/variant=V/date=YYYY-MM-DD/part-STEM.EXT */
     /* running */
     uint32_t jobs;    /* captures at once (0: one per core) */
     uint32_t threads; /* threads of one conversion (0: the cores --jobs leaves) */

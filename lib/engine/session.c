@@ -47,6 +47,19 @@ static int check_combinations(const cf_config *c, char *err, size_t errlen)
         snprintf(err, errlen, "--output -: standard output takes --format jsonl or csv");
         return -1;
     }
+    if (c->partition && !strcmp(out, "-")) {
+        snprintf(err, errlen, "--partition writes files: it does not apply to --output -");
+        return -1;
+    }
+    /* A partition is a UTC day: a rotated file must not straddle two. */
+    if (c->partition && c->rotate_us > 0 && (INT64_C(86400000000) % c->rotate_us) != 0) {
+        snprintf(err, errlen, "--partition: --rotate must divide a day (e.g. 1h, 15m, 1d)");
+        return -1;
+    }
+    if (c->partition && c->context) {
+        snprintf(err, errlen, "--context does not apply to --partition yet (one file per variant)");
+        return -1;
+    }
     if (!strcmp(out, "-") && c->rotate_us > 0) {
         snprintf(err, errlen, "--rotate splits files: it does not apply to --output -");
         return -1;

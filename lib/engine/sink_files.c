@@ -134,7 +134,10 @@ cf_sink *cf_sink_files(cf_session *s, const char *stem, char *err, size_t errlen
     fk->text.format = cfg->format;
     fk->text.columns = cf_sink_text_columns(cfg, 0);
     cf_files_options o = {
-        .names = {.dir = out, .ext = ext[cfg->format], .rotate_us = cfg->rotate_us},
+        .names = {.dir = out,
+                  .ext = ext[cfg->format],
+                  .rotate_us = cfg->rotate_us,
+                  .partition = cfg->partition},
         .variants = cfg->variants,
         .writer = cfg->format == CF_FORMAT_PARQUET ? &cf_parquetfile_ops : &cf_textfile_ops,
         .writer_ctx = cfg->format == CF_FORMAT_PARQUET ? (void *)cfg : (void *)&fk->text,
