@@ -4,6 +4,9 @@
 # part ends with an "N passed, N failed" line; this adds them up.
 set -u
 BUILD=${1:-build}
+# Every end-to-end script runs under a time limit (seconds; 0 = none) so
+# that a test that hangs fails with its log instead of eating CI's time.
+LIMIT=${CF_TEST_TIMEOUT:-900}
 cd "$(dirname "$0")/.."
 export CF_BUILD=$BUILD
 passed=0 failed=0 skipped=0
@@ -32,8 +35,14 @@ for t in tests/e2e/*.sh; do
     [ "$(basename "$t")" = common.sh ] && continue
     [ -f "$t" ] || continue
     n=$(basename "$t" .sh)
-    bash "$t" >"$log/$n" 2>&1; st=$?
-    tally "$n" "$log/$n" $st
+    t0=$SECONDS
+    if [ "$LIMIT" -gt 0 ]; then
+        timeout -k 20 "$LIMIT" bash "$t" >"$log/$n" 2>&1; st=$?
+        [ $st -eq 124 ] || [ $st -eq 137 ] && echo "TIMED OUT: $n did not finish within $LIMIT s" >>"$log/$n"
+    else
+        bash "$t" >"$log/$n" 2>&1; st=$?
+    fi
+    tally "$n ($((SECONDS - t0)) s)" "$log/$n" $st
     [ $st -ne 0 ] && tail -30 "$log/$n"
 done
 rm -rf "$log"

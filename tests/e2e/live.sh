@@ -45,8 +45,9 @@ VB=cflb$ID
 PIDS=()
 cleanup() {
     local p
+    # Bounded: a process the kernel cannot kill must not hang the suite.
     for p in "${PIDS[@]}"; do kill -KILL "$p" 2>/dev/null; done
-    wait 2>/dev/null
+    for p in "${PIDS[@]}"; do reap "$p" 5 2>/dev/null; done
     ip netns del "$NSA" 2>/dev/null
     ip netns del "$NSB" 2>/dev/null
     if [ -n "${CF_KEEP:-}" ]; then echo "kept $TMP" >&2; else rm -rf "$TMP"; fi
@@ -155,7 +156,7 @@ for _ in $(seq 50); do
     sleep 0.1
 done
 sleep 1
-if ! "${inA[@]}" /usr/bin/python3 tests/tools/netns_traffic.py client 10.77.0.200 10.77.0.2 $BURSTS $GAP >"$TMP/client.out" 2>&1; then
+if ! timeout -k 5 $((BURSTS * GAP + 60)) "${inA[@]}" /usr/bin/python3 tests/tools/netns_traffic.py client 10.77.0.200 10.77.0.2 $BURSTS $GAP >"$TMP/client.out" 2>&1; then
     fail "traffic: $(tail -3 "$TMP/client.out")"
 fi
 # Every packet handed over by the kernel (a block is at most the read
@@ -169,19 +170,21 @@ kill -INT $LIVE
 [ $STREAM = 1 ] && kill -INT $STREAMER
 kill -TERM $LIVEUDP
 # script(1) runs customflow as its child (nsenter execs it): that one.
-[ $PROGRESS != 0 ] && kill -INT "$(pgrep -P $PROGRESS)"
+if [ $PROGRESS != 0 ]; then
+    child=$(pgrep -P $PROGRESS)
+    if [ -n "$child" ]; then kill -INT $child; else fail "script(1) has no customflow child"; fi
+fi
 # ended NAME PID: the job ends with exit 0.
 ended() {
-    wait "$2"
-    local st=$?
-    check "$1 ends with exit 0 (exit $st)" test $st -eq 0
+    reap "$2" 20
+    check "$1 ends with exit 0 (exit $REAPED)" test $REAPED -eq 0
 }
 ended "tcpdump" $TCPDUMP
 ended "customflow -i, on SIGINT ($(head -c 300 "$TMP/live.err"))" $LIVE
 ended "customflow -i -f udp, on SIGTERM ($(head -c 300 "$TMP/udp.err"))" $LIVEUDP
 [ $ROTATE = 1 ] && ended "customflow --rotate 5s ($(head -c 300 "$TMP/rot.err"))" $ROT
 [ $STREAM = 1 ] && ended "customflow --format jsonl -o - ($(head -c 300 "$TMP/stream.err"))" $STREAMER
-[ $STREAM = 1 ] && wait $STAMP
+[ $STREAM = 1 ] && reap $STAMP 10
 if [ $PROGRESS != 0 ]; then
     ended "customflow on a terminal" $PROGRESS
     # About one progress line a second over the run (~$((BURSTS * GAP + L + 3)) s).
