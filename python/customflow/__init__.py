@@ -4,8 +4,10 @@ A thin layer over the C extension ``customflow._customflow``, which calls
 libcustomflow through its public header ``customflow.h``:
 
 * :func:`convert` -- what the command line does: captures to files.
-* :func:`flows` -- an iterator of records straight from a capture.
-* :func:`to_pandas` / :func:`to_numpy` -- a capture converted in memory.
+* :func:`flows` -- an iterator of records straight from a capture, or
+  from a network interface as they become final (``interface="eth0"``).
+* :func:`to_pandas` / :func:`to_numpy` -- a capture (or a timed live
+  capture) converted in memory.
 * :func:`read` -- the files customflow wrote (either layout) as a DataFrame.
 
 Options are the command line's long names, ``_`` or ``-`` alike
@@ -129,10 +131,13 @@ class Flows:
     batches from the conversion thread, which waits while two batches are
     unread: memory does not grow with the capture. ``report`` is the
     :class:`Report` once the iterator is exhausted; ``close()`` (or leaving
-    a ``with`` block, or dropping the iterator) stops the conversion."""
+    a ``with`` block, or dropping the iterator) stops the conversion, or
+    the live capture, at once and frees it; ``stop()`` asks a live capture
+    to end normally (its open records still come out, then the end)."""
 
-    def __init__(self, run):
+    def __init__(self, run, live=False):
         self._run = run
+        self._live = live
         self._records = iter(())
         self.report = None
 
@@ -146,12 +151,26 @@ class Flows:
                 return record
             if self._run is None:
                 raise StopIteration
-            batch = self._run.next_batch()
+            try:
+                batch = self._run.next_batch()
+            except BaseException:  # KeyboardInterrupt, Error: the run is over
+                self.close()
+                raise
             if batch is None:
                 self.report = Report(**self._run.report())
                 self.close()
                 raise StopIteration
             self._records = iter(batch.records())
+
+    def stop(self):
+        """Live: ends the capture as Ctrl-C ends the command line's -- the
+        records still open come out, then the iterator ends (``report``
+        set). Safe from any thread (a signal handler, a timer); returns at
+        once. (A capture file's conversion ends with ``close()``.)"""
+        if not self._live:
+            raise Error("stop() ends a live capture; close() ends a capture file's conversion")
+        if self._run is not None:
+            self._run.stop()
 
     def close(self):
         if self._run is not None:
@@ -166,17 +185,77 @@ class Flows:
         self.close()
 
 
-def flows(source, devices=None, variant="bidirectional", **options):
-    """The records of a capture (``source``: a file, ``"-"``, a FIFO, or a
-    list of captures read as one in timestamp order) as dicts, without
-    writing files: ``device``, ``first_seen`` (a UTC ``datetime``),
-    ``remote_ip``, ``protocol``, ``device_port``, ``remote_port``,
-    ``total_bytes``, ``total_packets``, the lists ``pkt_offset_us``,
-    ``pkt_size``, ``pkt_direction`` (ints) and ``pkt_payload`` (bytes), and
-    ``variant``. Options are checked now (:class:`Error`); the conversion
-    starts at once and runs ahead of the caller by at most two batches."""
+def flows(
+    source=None,
+    devices=None,
+    variant="bidirectional",
+    *,
+    interface=None,
+    duration=None,
+    max_records=None,
+    **options,
+):
+    """The records of a capture as dicts, without writing files:
+    ``device``, ``first_seen`` (a UTC ``datetime``), ``remote_ip``,
+    ``protocol``, ``device_port``, ``remote_port``, ``total_bytes``,
+    ``total_packets``, the lists ``pkt_offset_us``, ``pkt_size``,
+    ``pkt_direction`` (ints) and ``pkt_payload`` (bytes), and ``variant``.
+
+    The capture is either ``source`` -- always a path: a file, ``"-"``, a
+    FIFO, or a list of captures read as one in timestamp order -- or
+    ``interface``, a network interface captured live (root or CAP_NET_RAW);
+    exactly one of them. A string is never guessed to be one or the other.
+
+    Live, each record comes out as soon as it is final (``lifetime``
+    seconds after its first packet, the wall clock closing the records of a
+    quiet network), and the capture runs until the iterator is closed
+    (``close()``, leaving a ``with`` block, dropping it), Ctrl-C
+    (``KeyboardInterrupt``), ``stop()``, ``duration`` seconds, or
+    ``max_records`` records; the last three end it normally: the records
+    still open come out first. Live options: ``buffer_size`` (kernel ring,
+    MiB, default 16), ``promisc`` (default True), ``filter`` (BPF, run in
+    the kernel).
+
+    Options are checked now (:class:`Error`, as is an interface that cannot
+    be opened); the conversion starts at once and runs ahead of the caller
+    by at most two batches."""
+    run = _run(source, interface, duration, max_records, devices, variant, options, True)
+    return Flows(run, live=interface is not None)
+
+
+def _positive(name, value, kind):
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, kind) or not value > 0:
+        raise Error("%s=%r: must be a positive number" % (name, value))
+    return value
+
+
+def _run(source, interface, duration, max_records, devices, variant, options, stream):
+    """The conversion thread (_customflow.Run) of a capture or an interface."""
+    duration = _positive("duration", duration, (int, float))
+    max_records = _positive("max_records", max_records, int)
     pairs = _in_memory(devices, variant, options)
-    return Flows(_customflow.Run(pairs, _sources(source), True))
+    if interface is None:
+        if source is None:
+            raise Error("no capture given: source= (a capture file) or interface= (live)")
+        if duration is not None or max_records is not None:
+            raise Error("duration and max_records apply to a live capture (interface=) only")
+        return _customflow.Run(pairs, _sources(source), stream)
+    if source is not None:
+        raise Error("source=%r and interface=%r: give one or the other" % (source, interface))
+    if not isinstance(interface, str):
+        raise TypeError("interface must be a str (a network interface name)")
+    if not stream and duration is None and max_records is None:
+        raise Error("a live capture in memory needs duration= or max_records= to end")
+    return _customflow.Run(
+        pairs,
+        (),
+        stream,
+        interface=interface,
+        duration=float(duration or 0),
+        max_records=int(max_records or 0),
+    )
 
 
 def _sources(source):
@@ -185,10 +264,10 @@ def _sources(source):
     return list(source)
 
 
-def _collect(source, devices, variant, options):
-    """Every record of a capture, converted in memory: (Batch, Report)."""
-    pairs = _in_memory(devices, variant, options)
-    run = _customflow.Run(pairs, _sources(source), False)
+def _collect(source, devices, variant, options, interface=None, duration=None, max_records=None):
+    """Every record of a capture (or of a timed live capture), converted in
+    memory: (Batch, Report)."""
+    run = _run(source, interface, duration, max_records, devices, variant, options, False)
     try:
         batch = run.collect()
         return batch, Report(**run.report())
@@ -225,8 +304,19 @@ def _frame(batch):
     return df
 
 
-def to_pandas(source, devices=None, variant="bidirectional", **options):
-    """A capture converted in memory into a ``pandas.DataFrame``, one row a
+def to_pandas(
+    source=None,
+    devices=None,
+    variant="bidirectional",
+    *,
+    interface=None,
+    duration=None,
+    max_records=None,
+    **options,
+):
+    """A capture converted in memory into a ``pandas.DataFrame`` (or a live
+    capture of ``interface``, as :func:`flows`, which must then end by
+    itself: ``duration`` seconds or ``max_records`` records), one row a
     record, columns as the files' (README "Output schema"): ``first_seen``
     tz-aware UTC (``datetime64[us, UTC]`` on pandas 2, ``datetime64[ns,
     UTC]`` on pandas 1.5), ``protocol`` uint8, ports uint16, totals int64,
@@ -234,7 +324,7 @@ def to_pandas(source, devices=None, variant="bidirectional", **options):
     one object array of ``bytes`` per row. With ``variant="both"`` a
     categorical ``variant`` column comes first. ``df.attrs["report"]`` is the
     :class:`Report`."""
-    batch, report = _collect(source, devices, variant, options)
+    batch, report = _collect(source, devices, variant, options, interface, duration, max_records)
     df = _frame(batch)
     df.attrs["report"] = report
     return df
@@ -279,11 +369,23 @@ def _is_record_files(source):
     return os.path.isdir(path) or path.endswith(".parquet")
 
 
-def to_numpy(source, devices=None, variant="bidirectional", packets=10, payload_bytes=1000, **options):
+def to_numpy(
+    source=None,
+    devices=None,
+    variant="bidirectional",
+    packets=10,
+    payload_bytes=1000,
+    *,
+    interface=None,
+    duration=None,
+    max_records=None,
+    **options,
+):
     """The fixed-size model input of a capture (converted in memory with
-    ``packets`` = i and ``payload_bytes`` = j), or of record files
-    (``.parquet`` paths or a directory, cut to i and j): a dict of arrays,
-    n records:
+    ``packets`` = i and ``payload_bytes`` = j), of a timed live capture
+    (``interface`` with ``duration`` or ``max_records``, as
+    :func:`to_pandas`), or of record files (``.parquet`` paths or a
+    directory, cut to i and j): a dict of arrays, n records:
 
     * ``offset_us`` (n, i) int64, ``size`` (n, i) int32, ``direction``
       (n, i) int8: the first i packets; -1 past a record's last packet;
@@ -295,11 +397,11 @@ def to_numpy(source, devices=None, variant="bidirectional", packets=10, payload_
       ``remote_port``, ``total_bytes``, ``total_packets``, ``variant``
       (int8: 1 bidirectional, 2 unidirectional).
     """
-    if _is_record_files(source):
+    if interface is None and _is_record_files(source):
         batch = _customflow.read_files(_record_files(source))
     else:
         opts = dict(options, packets=packets, payload_bytes=payload_bytes)
-        batch, _ = _collect(source, devices, variant, opts)
+        batch, _ = _collect(source, devices, variant, opts, interface, duration, max_records)
     out = batch.matrices(packets, payload_bytes)
     cols = batch.columns(lists=False)
     cols["first_seen"] = cols["first_seen"].view("datetime64[us]")

@@ -6,11 +6,20 @@
  * BATCH_ROWS records or BATCH_BYTES bytes and hands each to a queue of
  * QUEUE_BATCHES; when the queue is full the conversion thread waits for
  * the consumer, so memory stays bounded whatever the capture's size.
- * Collecting (to_pandas(), to_numpy()): one store takes every record. */
+ * Collecting (to_pandas(), to_numpy()): one store takes every record.
+ *
+ * Live (an interface, cf_source_open_live): records come as they become
+ * final, a few at a time, so the consumer does not wait for a full batch:
+ * when the queue is empty it takes the batch being filled (take_partial).
+ * The capture ends with cf_session_stop, which makes the library emit the
+ * open records and return normally: after `duration` seconds (checked on
+ * the library's progress calls, at least every 200 ms of a live run), at
+ * the max_records-th record (later ones are dropped), or on stop(). */
 #include "run.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "batch.h"
 #include "module.h"
@@ -31,6 +40,11 @@ typedef struct {
     int runner_ready; /* runner and warnings initialised */
     cfpy_warnings warnings;
     int streaming;
+    int live;                         /* the source is an interface */
+    double duration;                  /* live: seconds until cf_session_stop; 0 none */
+    unsigned long long max_records;   /* records passed on at most; 0 no limit */
+    unsigned long long emitted;       /* records passed on, under add_mu */
+    atomic_int partial;               /* live streaming: current holds records, set under add_mu */
     int names, context;               /* columns of the session's records */
     pthread_mutex_t add_mu;           /* the library may call sinks from several threads */
     cfpy_store *current;              /* filled by the conversion thread(s), under add_mu */
@@ -87,6 +101,17 @@ static int push_batch(RunObject *run)
     return 0;
 }
 
+/* Live streaming: tells a waiting consumer that the batch being filled has
+ * records (take_partial); with add_mu held. */
+static void announce_partial(RunObject *run)
+{
+    cfpy_runner *r = &run->runner;
+    atomic_store(&run->partial, 1);
+    pthread_mutex_lock(&r->mu);
+    pthread_cond_broadcast(&r->cond);
+    pthread_mutex_unlock(&r->mu);
+}
+
 static int on_record(void *ctx, const cf_record *rec)
 {
     RunObject *run = ctx;
@@ -94,40 +119,69 @@ static int on_record(void *ctx, const cf_record *rec)
     if (atomic_load(&run->runner.cancelled))
         return 1;
     pthread_mutex_lock(&run->add_mu);
-    if (!run->current || cfpy_store_add(run->current, rec) != 0) {
+    if (run->max_records && run->emitted >= run->max_records) {
+        /* past the limit: the run is stopping and emits its open records */
+    } else if (!run->current || cfpy_store_add(run->current, rec) != 0) {
         run->out_of_memory = 1;
         stop = 1;
-    } else if (run->streaming && (run->current->rows >= BATCH_ROWS ||
-                                  cfpy_store_bytes(run->current) >= BATCH_BYTES)) {
-        stop = push_batch(run);
+    } else {
+        if (++run->emitted == run->max_records)
+            cf_session_stop(run->session);
+        if (run->streaming &&
+            (run->current->rows >= BATCH_ROWS || cfpy_store_bytes(run->current) >= BATCH_BYTES))
+            stop = push_batch(run);
+        else if (run->streaming && run->live)
+            announce_partial(run);
     }
     pthread_mutex_unlock(&run->add_mu);
     return stop;
 }
 
+/* Live: the capture ends after `duration` seconds (the library calls this
+ * on every tick, at least every 200 ms). */
+static void on_progress(void *ctx, const cf_progress *p)
+{
+    RunObject *run = ctx;
+    if (run->duration > 0 && p->seconds >= run->duration)
+        cf_session_stop(run->session);
+}
+
 static void run_body(void *p)
 {
     RunObject *run = p;
-    run->status = cf_run(run->session, run->source, &run->sink, 1, &run->rep, NULL, NULL, run->err,
-                         sizeof run->err);
+    int timed = run->live && run->duration > 0;
+    run->status = cf_run(run->session, run->source, &run->sink, 1, &run->rep,
+                         timed ? on_progress : NULL, run, run->err, sizeof run->err);
+    /* add_mu: a live consumer may be taking the current batch */
+    pthread_mutex_lock(&run->add_mu);
     if (run->streaming && !run->out_of_memory && run->current && run->current->rows > 0)
         push_batch(run);
+    pthread_mutex_unlock(&run->add_mu);
 }
 
 /* ---- Python side ---- */
 
 static int run_init(RunObject *run, PyObject *args, PyObject *kw)
 {
-    static char *names[] = {"options", "inputs", "stream", NULL};
+    static char *names[] = {"options",  "inputs",      "stream", "interface",
+                            "duration", "max_records", NULL};
     PyObject *options, *inputs;
     int stream = 1;
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "OO|p", names, &options, &inputs, &stream))
+    const char *iface = NULL;
+    double duration = 0;
+    unsigned long long max_records = 0;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "OO|pzdK", names, &options, &inputs, &stream, &iface,
+                                     &duration, &max_records))
         return -1;
     if (run->runner_ready) {
         PyErr_SetString(PyExc_RuntimeError, "Run is already initialised");
         return -1;
     }
     run->streaming = stream;
+    run->live = iface != NULL;
+    run->duration = duration;
+    run->max_records = max_records;
+    atomic_init(&run->partial, 0);
     cfpy_warnings_init(&run->warnings);
     cfpy_runner_init(&run->runner, NULL);
     pthread_mutex_init(&run->add_mu, NULL);
@@ -137,12 +191,21 @@ static int run_init(RunObject *run, PyObject *args, PyObject *kw)
     run->runner.session = run->session;
     cfpy_session_columns(run->session, &run->names, &run->context);
 
-    size_t n = 0;
-    char **paths = cfpy_paths(inputs, &n);
-    if (!paths)
-        return -1;
     char err[1024];
-    if (n == 0)
+    size_t n = 0;
+    char **paths = NULL;
+    if (iface) {
+        /* libpcap's activation: quick, but a system call or two */
+        Py_BEGIN_ALLOW_THREADS;
+        run->source = cf_source_open_live(run->session, iface, err, sizeof err);
+        Py_END_ALLOW_THREADS;
+        n = 1;
+        /* a note of the library's (promiscuous mode refused, ...) now */
+        if (cfpy_warnings_emit(&run->warnings) != 0)
+            return -1;
+    } else if (!(paths = cfpy_paths(inputs, &n))) {
+        return -1;
+    } else if (n == 0)
         cfpy_raise("no input given");
     else if (n == 1)
         run->source = cf_source_open(run->session, paths[0], err, sizeof err);
@@ -193,7 +256,35 @@ static int run_finish(RunObject *run)
 
 static int queue_ready(void *ctx)
 {
-    return ((RunObject *)ctx)->q_len > 0;
+    RunObject *run = ctx;
+    return run->q_len > 0 || atomic_load(&run->partial);
+}
+
+/* Live streaming, the queue empty: takes the batch being filled. 1 with *out
+ * the batch (NULL: it had no records after all), 0 when the conversion
+ * thread holds it now (try again: it may be waiting for room in the queue,
+ * so this must not block), -1 with an exception. */
+static int take_partial(RunObject *run, cfpy_store **out)
+{
+    *out = NULL;
+    cfpy_store *fresh = new_store(run);
+    if (!fresh) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    if (pthread_mutex_trylock(&run->add_mu) != 0) {
+        drop_store(fresh);
+        return 0;
+    }
+    if (run->current && run->current->rows > 0) {
+        *out = run->current;
+        run->current = fresh;
+        fresh = NULL;
+    }
+    atomic_store(&run->partial, 0);
+    pthread_mutex_unlock(&run->add_mu);
+    drop_store(fresh);
+    return 1;
 }
 
 static int check_started(RunObject *run)
@@ -214,19 +305,33 @@ static PyObject *run_next_batch(RunObject *run, PyObject *Py_UNUSED(arg))
         PyErr_SetString(PyExc_RuntimeError, "next_batch() needs a streaming Run");
         return NULL;
     }
-    if (!run->finished && cfpy_runner_wait(&run->runner, queue_ready, run) != 0)
-        return NULL;
-    cfpy_store *st = NULL;
-    pthread_mutex_lock(&run->runner.mu);
-    if (run->q_len > 0) {
-        st = run->queue[run->q_head];
-        run->q_head = (run->q_head + 1) % QUEUE_BATCHES;
-        run->q_len--;
-        pthread_cond_broadcast(&run->runner.cond);
+    for (;;) {
+        if (!run->finished && cfpy_runner_wait(&run->runner, queue_ready, run) != 0)
+            return NULL;
+        cfpy_store *st = NULL;
+        pthread_mutex_lock(&run->runner.mu);
+        if (run->q_len > 0) {
+            st = run->queue[run->q_head];
+            run->q_head = (run->q_head + 1) % QUEUE_BATCHES;
+            run->q_len--;
+            pthread_cond_broadcast(&run->runner.cond);
+        }
+        pthread_mutex_unlock(&run->runner.mu);
+        if (st)
+            return cfpy_batch_new(st);
+        if (run->finished || !atomic_load(&run->partial))
+            break;
+        int got = take_partial(run, &st);
+        if (got < 0)
+            return NULL;
+        if (st)
+            return cfpy_batch_new(st);
+        if (got == 0) { /* busy: a moment, without the GIL */
+            Py_BEGIN_ALLOW_THREADS;
+            nanosleep(&(struct timespec){0, 1000000L}, NULL);
+            Py_END_ALLOW_THREADS;
+        }
     }
-    pthread_mutex_unlock(&run->runner.mu);
-    if (st)
-        return cfpy_batch_new(st);
     if (run_finish(run) != 0)
         return NULL;
     Py_RETURN_NONE;
@@ -265,6 +370,15 @@ static PyObject *run_close(RunObject *run, PyObject *Py_UNUSED(arg))
     Py_RETURN_NONE;
 }
 
+/* Asks the run to end (cf_session_stop): a live capture emits its open
+ * records and ends normally. Any thread; does not wait. */
+static PyObject *run_end(RunObject *run, PyObject *Py_UNUSED(arg))
+{
+    if (run->session)
+        cf_session_stop(run->session);
+    Py_RETURN_NONE;
+}
+
 /* The report of a finished run (a dict), or None before the end. */
 static PyObject *run_report(RunObject *run, PyObject *Py_UNUSED(arg))
 {
@@ -295,6 +409,8 @@ static PyMethodDef run_methods[] = {
      "The next Batch of records, or None at the end (streaming)."},
     {"collect", (PyCFunction)run_collect, METH_NOARGS, "Every record as one Batch (collecting)."},
     {"close", (PyCFunction)run_close, METH_NOARGS, "Stops the conversion."},
+    {"stop", (PyCFunction)run_end, METH_NOARGS,
+     "Asks a live capture to end: its open records come out, then the end."},
     {"report", (PyCFunction)run_report, METH_NOARGS, "The report (dict) once finished."},
     {NULL, NULL, 0, NULL},
 };
@@ -303,7 +419,8 @@ PyTypeObject cfpy_RunType = {
     PyVarObject_HEAD_INIT(NULL, 0).tp_name = "customflow._customflow.Run",
     .tp_basicsize = sizeof(RunObject),
     .tp_flags = Py_TPFLAGS_DEFAULT,
-    .tp_doc = "Run(options, inputs, stream=True): a capture converted in memory.",
+    .tp_doc = "Run(options, inputs, stream=True, interface=None, duration=0, max_records=0): a "
+              "capture (or a live interface) converted in memory.",
     .tp_new = PyType_GenericNew,
     .tp_init = (initproc)run_init,
     .tp_dealloc = (destructor)run_dealloc,
