@@ -115,6 +115,26 @@ static uint64_t le64(const uint8_t *p)
     return (uint64_t)le32(p) | (uint64_t)le32(p + 4) << 32;
 }
 
+/* One PLAIN INT32, INT64, FLOAT or DOUBLE value appended to out. */
+static void plain_number(pq_column *out, int type, const uint8_t *p)
+{
+    if (type == PQ_TYPE_INT32) {
+        out->i[out->nvals++] = (int32_t)le32(p);
+    } else if (type == PQ_TYPE_INT64) {
+        out->i[out->nvals++] = (int64_t)le64(p);
+    } else if (type == PQ_TYPE_FLOAT) {
+        uint32_t u = le32(p);
+        float f;
+        memcpy(&f, &u, 4);
+        out->d[out->nvals++] = f;
+    } else {
+        uint64_t u = le64(p);
+        double d;
+        memcpy(&d, &u, 8);
+        out->d[out->nvals++] = d;
+    }
+}
+
 /* PLAIN values: count of them from p[0..n) appended to out. */
 static int plain_values(ctx *c, pq_column *out, const uint8_t *p, size_t n, size_t count)
 {
@@ -130,37 +150,16 @@ static int plain_values(ctx *c, pq_column *out, const uint8_t *p, size_t n, size
             out->i[out->nvals++] = (p[k / 8] >> (k % 8)) & 1;
         return 0;
     case PQ_TYPE_INT32:
-        if (count > n / 4)
-            return bad(c, "PLAIN values beyond the page");
-        for (size_t k = 0; k < count; k++)
-            out->i[out->nvals++] = (int32_t)le32(p + 4 * k);
-        return 0;
     case PQ_TYPE_INT64:
-        if (count > n / 8)
+    case PQ_TYPE_FLOAT:
+    case PQ_TYPE_DOUBLE: {
+        const size_t w = l->type == PQ_TYPE_INT32 || l->type == PQ_TYPE_FLOAT ? 4 : 8;
+        if (count > n / w)
             return bad(c, "PLAIN values beyond the page");
         for (size_t k = 0; k < count; k++)
-            out->i[out->nvals++] = (int64_t)le64(p + 8 * k);
+            plain_number(out, l->type, p + w * k);
         return 0;
-    case PQ_TYPE_FLOAT:
-        if (count > n / 4)
-            return bad(c, "PLAIN values beyond the page");
-        for (size_t k = 0; k < count; k++) {
-            uint32_t u = le32(p + 4 * k);
-            float f;
-            memcpy(&f, &u, 4);
-            out->d[out->nvals++] = f;
-        }
-        return 0;
-    case PQ_TYPE_DOUBLE:
-        if (count > n / 8)
-            return bad(c, "PLAIN values beyond the page");
-        for (size_t k = 0; k < count; k++) {
-            uint64_t u = le64(p + 8 * k);
-            double d;
-            memcpy(&d, &u, 8);
-            out->d[out->nvals++] = d;
-        }
-        return 0;
+    }
     case PQ_TYPE_BYTE_ARRAY: {
         size_t at = 0;
         for (size_t k = 0; k < count; k++) {
@@ -376,6 +375,26 @@ static size_t count_present(const pq_leaf *l, const pq_column *out, size_t nlev)
     return k;
 }
 
+/* A v1 data page's repetition or definition levels (kind) at p[*at..n):
+ * a 4-byte length, then the RLE levels; *at moves past them. */
+static int levels_v1(ctx *c, const uint8_t *p, size_t n, size_t *at, int enc, const char *kind,
+                     int max, uint8_t *dst, size_t count)
+{
+    if (enc != PQ_ENCODING_RLE) {
+        snprintf(c->msg, sizeof c->msg, "unsupported %s level encoding", kind);
+        return bad(c, c->msg);
+    }
+    if (n - *at < 4 || le32(p + *at) > n - *at - 4) {
+        snprintf(c->msg, sizeof c->msg, "%s levels beyond the page", kind);
+        return bad(c, c->msg);
+    }
+    uint32_t len = le32(p + *at);
+    if (levels(c, p + *at + 4, len, max, dst, count, NULL))
+        return -1;
+    *at += 4 + (size_t)len;
+    return 0;
+}
+
 static int data_page_v1(ctx *c, pq_column *out, const uint8_t *p, size_t n, int64_t nv, int enc,
                         int def_enc, int rep_enc)
 {
@@ -386,26 +405,12 @@ static int data_page_v1(ctx *c, pq_column *out, const uint8_t *p, size_t n, int6
     if (reserve(c, out, nlev))
         return -1;
     size_t at = 0;
-    if (l->max_rep) {
-        if (rep_enc != PQ_ENCODING_RLE)
-            return bad(c, "unsupported repetition level encoding");
-        if (n - at < 4 || le32(p + at) > n - at - 4)
-            return bad(c, "repetition levels beyond the page");
-        uint32_t len = le32(p + at);
-        if (levels(c, p + at + 4, len, l->max_rep, out->rep + out->n, nlev, NULL))
-            return -1;
-        at += 4 + (size_t)len;
-    }
-    if (l->max_def) {
-        if (def_enc != PQ_ENCODING_RLE)
-            return bad(c, "unsupported definition level encoding");
-        if (n - at < 4 || le32(p + at) > n - at - 4)
-            return bad(c, "definition levels beyond the page");
-        uint32_t len = le32(p + at);
-        if (levels(c, p + at + 4, len, l->max_def, out->def + out->n, nlev, NULL))
-            return -1;
-        at += 4 + (size_t)len;
-    }
+    if (l->max_rep &&
+        levels_v1(c, p, n, &at, rep_enc, "repetition", l->max_rep, out->rep + out->n, nlev))
+        return -1;
+    if (l->max_def &&
+        levels_v1(c, p, n, &at, def_enc, "definition", l->max_def, out->def + out->n, nlev))
+        return -1;
     size_t present = count_present(l, out, nlev);
     if (values(c, out, enc, p + at, n - at, present))
         return -1;

@@ -365,18 +365,26 @@ static inline int lev1(pq_col *c, uint8_t d)
     return 0;
 }
 
+/* After a dictionary lookup: the value's index appended; a new entry may
+ * fill the dictionary (then the column falls back to PLAIN). */
+static inline int dict_index(pq_col *c, uint32_t ix, int added)
+{
+    if (pq_buf_le32(&c->idx, ix))
+        return -1;
+    if (added && (c->dict.plain.len >= DICT_MAX_BYTES || c->dict.n >= DICT_MAX_ENTRIES))
+        c->dict_full = 1;
+    return 0;
+}
+
 static inline int add_i32(pq_col *c, int32_t v)
 {
     if (c->mode == MODE_DICT) {
         uint32_t ix;
         int added;
-        if (pq_dict_i32(&c->dict, v, &ix, &added) || pq_buf_le32(&c->idx, ix))
+        if (pq_dict_i32(&c->dict, v, &ix, &added) || dict_index(c, ix, added))
             return -1;
-        if (added) {
+        if (added)
             pq_stats_int(&c->stats, v);
-            if (c->dict.plain.len >= DICT_MAX_BYTES || c->dict.n >= DICT_MAX_ENTRIES)
-                c->dict_full = 1;
-        }
     } else {
         if (pq_buf_le32(&c->vals, (uint32_t)v))
             return -1;
@@ -390,13 +398,10 @@ static inline int add_i64(pq_col *c, int64_t v)
     if (c->mode == MODE_DICT) {
         uint32_t ix;
         int added;
-        if (pq_dict_i64(&c->dict, v, &ix, &added) || pq_buf_le32(&c->idx, ix))
+        if (pq_dict_i64(&c->dict, v, &ix, &added) || dict_index(c, ix, added))
             return -1;
-        if (added) {
+        if (added)
             pq_stats_int(&c->stats, v);
-            if (c->dict.plain.len >= DICT_MAX_BYTES || c->dict.n >= DICT_MAX_ENTRIES)
-                c->dict_full = 1;
-        }
     } else {
         if (pq_buf_le64(&c->vals, (uint64_t)v))
             return -1;
@@ -410,13 +415,10 @@ static inline int add_bytes(pq_col *c, const void *p, uint32_t len)
     if (c->mode == MODE_DICT) {
         uint32_t ix;
         int added;
-        if (pq_dict_bytes(&c->dict, p, len, &ix, &added) || pq_buf_le32(&c->idx, ix))
+        if (pq_dict_bytes(&c->dict, p, len, &ix, &added) || dict_index(c, ix, added))
             return -1;
-        if (added) {
+        if (added)
             pq_stats_bytes(&c->stats, p, len);
-            if (c->dict.plain.len >= DICT_MAX_BYTES || c->dict.n >= DICT_MAX_ENTRIES)
-                c->dict_full = 1;
-        }
     } else {
         if (pq_buf_le32(&c->vals, len) || pq_buf_append(&c->vals, p, len))
             return -1;
