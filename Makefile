@@ -98,6 +98,10 @@ $(BUILD)/customflow: $(SUMMARY_OBJ)
 CLUSTER_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard programs/cluster/*.c))
 $(BUILD)/customflow: $(CLUSTER_OBJ)
 
+# What the parts of the customflow command share (programs/common/*.c).
+COMMON_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard programs/common/*.c))
+$(BUILD)/customflow: $(COMMON_OBJ)
+
 $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(LINK_LIBS)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
@@ -159,7 +163,7 @@ endif
 $(BUILD)/shared-bin/%: $(BUILD)/obj/programs/%.o $(BUILD)/libcustomflow.so
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) $(filter %.o,$^) -L$(BUILD) -lcustomflow -Wl,--as-needed $(LDLIBS) -o $@
-$(BUILD)/shared-bin/customflow: $(SUMMARY_OBJ) $(CLUSTER_OBJ)
+$(BUILD)/shared-bin/customflow: $(SUMMARY_OBJ) $(CLUSTER_OBJ) $(COMMON_OBJ)
 
 lib: $(BUILD)/libcustomflow.a $(BUILD)/libcustomflow.so
 programs: $(INSTALL_BINS)

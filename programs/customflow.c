@@ -22,18 +22,9 @@
 #include <unistd.h>
 
 #include "cluster/cluster.h"
+#include "common/progutil.h"
 #include "customflow.h"
 #include "summary/summary.h"
-
-static cf_session *running; /* for the signal handler */
-static volatile sig_atomic_t stop_signal;
-
-static void on_signal(int sig)
-{
-    stop_signal = sig;
-    if (running)
-        cf_session_stop(running);
-}
 
 /* Options of the program itself, beside the library's. */
 enum { OPT_QUIET = 'q', OPT_HELP = 'h', OPT_VERSION = 1000 };
@@ -250,12 +241,7 @@ int main(int argc, char **argv)
         goto out;
     }
 
-    running = s;
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
+    stop_on_signals(s);
     /* A file-size limit makes write() fail with EFBIG instead of killing us,
      * so the temporary file is removed and the error reported. */
     signal(SIGXFSZ, SIG_IGN);
@@ -281,7 +267,7 @@ int main(int argc, char **argv)
     /* Messages and summaries in input order, whatever order jobs ended in. */
     for (size_t k = 0; k < n_reps; k++) {
         const cf_report *r = &reps[k];
-        if (r->status == CF_STATUS_FAILED && stop_signal && !live)
+        if (r->status == CF_STATUS_FAILED && stop_signal_received() && !live)
             continue;
         if (r->status == CF_STATUS_FAILED || r->status == CF_STATUS_DAMAGED)
             fprintf(stderr, "customflow: %s\n", r->message);
@@ -293,13 +279,13 @@ int main(int argc, char **argv)
         if (r->status != CF_STATUS_FAILED && !quiet)
             print_report(r, variants);
     }
-    if (stop_signal && !live) {
-        fprintf(stderr, "customflow: interrupted by signal %d; unfinished outputs removed\n",
-                (int)stop_signal);
-        status = 128 + stop_signal;
+    int sig = stop_signal_received();
+    if (sig && !live) {
+        fprintf(stderr, "customflow: interrupted by signal %d; unfinished outputs removed\n", sig);
+        status = 128 + sig;
     }
 out:
-    running = NULL;
+    stop_on_signals_end();
     cf_reports_free(reps, n_reps);
     cf_session_free(s);
     cf_config_free(cfg);

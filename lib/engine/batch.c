@@ -15,28 +15,7 @@
 
 #include "engine/inputs.h"
 #include "engine/session.h"
-
-/* mkdir -p: the output directory and its missing parents. */
-static int mkdir_p(const char *path)
-{
-    char buf[4096];
-    size_t n = strlen(path);
-    if (n == 0 || n >= sizeof buf) {
-        errno = ENAMETOOLONG;
-        return -1;
-    }
-    memcpy(buf, path, n + 1);
-    for (size_t k = 1; k <= n; k++) {
-        if (buf[k] != '/' && buf[k] != 0)
-            continue;
-        char c = buf[k];
-        buf[k] = 0;
-        if (mkdir(buf, 0777) != 0 && errno != EEXIST)
-            return -1;
-        buf[k] = c;
-    }
-    return 0;
-}
+#include "util/dirs.h"
 
 static int check_inputs(const char *const *inputs, size_t n, char *err, size_t errlen)
 {
@@ -71,7 +50,7 @@ static int check_inputs(const char *const *inputs, size_t n, char *err, size_t e
 
 static int check_output(const char *out, char *err, size_t errlen)
 {
-    if (mkdir_p(out) != 0) {
+    if (cf_mkdir_p(out, NULL, 0) != 0) {
         snprintf(err, errlen, "%s: cannot create output directory: %s", out, strerror(errno));
         return -1;
     }

@@ -108,13 +108,13 @@ static void set_failed(cf_reader *r, char *err, size_t errlen, const char *fmt, 
 
 static int is_int(const pq_leaf *l)
 {
-    return l->type == PQR_INT32 || l->type == PQR_INT64;
+    return l->type == PQ_TYPE_INT32 || l->type == PQ_TYPE_INT64;
 }
 
 /* A flat (not repeated) column of the wanted kind. */
 static int flat_ok(const pq_leaf *l, int want_bytes)
 {
-    return l->max_rep == 0 && (want_bytes ? l->type == PQR_BYTE_ARRAY : is_int(l));
+    return l->max_rep == 0 && (want_bytes ? l->type == PQ_TYPE_BYTE_ARRAY : is_int(l));
 }
 
 /* Digits at *p up to the end or a '_'; -1 when none or too large. */
@@ -219,7 +219,7 @@ static const char *open_nested(cf_reader *r)
         }
         const pq_leaf *l = pq_reader_leaf(r->pq, (size_t)r->list[k]);
         int bytes = k == L_PAYLOAD || k == L_CONTEXT_FILES;
-        if (l->max_rep != 1 || (bytes ? l->type != PQR_BYTE_ARRAY : !is_int(l)))
+        if (l->max_rep != 1 || (bytes ? l->type != PQ_TYPE_BYTE_ARRAY : !is_int(l)))
             return "a per-packet column is not a list of the right type";
     }
     r->remote_name = pq_reader_find(r->pq, CF_COL_REMOTE_NAME);

@@ -1,20 +1,25 @@
-/* Name cache (see namecache.h): a chained hash table on (device, address)
- * with the entries also on a list in answer order, oldest first, which is
- * the order of eviction. A put moves its entry to the newest end. The
- * any-host entry of an address is the entry whose device is ANY. */
+/* Name cache (see namecache.h): the entries in the library's hash table
+ * (cf_hmap) on (device, address), and on a list in answer order, oldest
+ * first, which is the order of eviction. A put moves its entry to the
+ * newest end. The any-host entry of an address is the entry whose device is
+ * ANY. The table's slot array counts towards the cap: it doubles only when
+ * the entries and the larger array fit the cap; otherwise a new entry first
+ * evicts the oldest ones to make room in the array. */
 #include "names/namecache.h"
+
+#include "util/hmap.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#define INITIAL_BUCKETS 1024
+#define INITIAL_ENTRIES 256 /* a slot array of 512 slots, 8 KiB */
+#define KEY_SEED 0x6e616d6563ull
 
 /* The any-host key: an address no device pointer can have. */
 static const char any_host_key;
 #define ANY ((const void *)&any_host_key)
 
 typedef struct entry {
-    struct entry *chain;         /* next in its bucket */
     struct entry *older, *newer; /* answer order */
     const void *device;
     uint64_t hash;
@@ -25,44 +30,63 @@ typedef struct entry {
 } entry;
 
 struct cf_namecache {
-    entry **buckets;
-    size_t n_buckets;
+    cf_hmap map; /* key hash -> entry */
     entry *oldest, *newest;
+    size_t entry_bytes; /* the entries' fixed parts and names */
     size_t max_bytes;
     cf_namecache_stats st;
 };
+
+typedef struct key {
+    const void *device;
+    const cf_addr *addr;
+} key;
 
 static size_t entry_bytes(const entry *e)
 {
     return sizeof *e + e->name_size;
 }
 
-/* FNV-1a over the device pointer and the address. */
+static size_t table_bytes(size_t cap)
+{
+    return cap * sizeof(cf_hmap_slot);
+}
+
+static void count_bytes(cf_namecache *c)
+{
+    c->st.bytes = c->entry_bytes + table_bytes(c->map.cap);
+}
+
+/* The address as a key: bytes past an IPv4 address are not part of it. */
+static cf_addr key_addr(const cf_addr *addr)
+{
+    cf_addr a = {0};
+    a.family = addr->family;
+    memcpy(a.b, addr->b, addr->family == 4 ? 4 : 16);
+    return a;
+}
+
 static uint64_t key_hash(const void *device, const cf_addr *a)
 {
-    uint64_t h = 1469598103934665603ull;
-    uintptr_t d = (uintptr_t)device;
-    for (size_t k = 0; k < sizeof d; k++, d >>= 8)
-        h = (h ^ (d & 0xff)) * 1099511628211ull;
-    h = (h ^ a->family) * 1099511628211ull;
-    const size_t n = a->family == 4 ? 4 : 16;
-    for (size_t k = 0; k < n; k++)
-        h = (h ^ a->b[k]) * 1099511628211ull;
-    return h;
+    uint8_t k[sizeof device + sizeof *a];
+    memcpy(k, &device, sizeof device);
+    memcpy(k + sizeof device, a, sizeof *a);
+    return cf_hash_bytes(k, sizeof k, KEY_SEED);
 }
 
-static int key_eq(const entry *e, const void *device, const cf_addr *a)
+static int key_eq(const void *ctx, uintptr_t val, const void *kp)
 {
-    return e->device == device && e->addr.family == a->family &&
-           memcmp(e->addr.b, a->b, a->family == 4 ? 4 : 16) == 0;
+    (void)ctx;
+    const entry *e = (const entry *)val;
+    const key *k = kp;
+    return e->device == k->device && e->addr.family == k->addr->family &&
+           memcmp(e->addr.b, k->addr->b, k->addr->family == 4 ? 4 : 16) == 0;
 }
 
-static entry **slot(const cf_namecache *c, const void *device, const cf_addr *a, uint64_t h)
+static entry *find(const cf_namecache *c, const void *device, const cf_addr *a, uint64_t h)
 {
-    entry **p = &c->buckets[h & (c->n_buckets - 1)];
-    while (*p && !key_eq(*p, device, a))
-        p = &(*p)->chain;
-    return p;
+    const key k = {device, a};
+    return (entry *)cf_hmap_get(&c->map, h, &k, key_eq, NULL);
 }
 
 static void unlink_order(cf_namecache *c, entry *e)
@@ -91,37 +115,28 @@ static void link_newest(cf_namecache *c, entry *e)
 
 static void drop(cf_namecache *c, entry *e)
 {
-    entry **p = slot(c, e->device, &e->addr, e->hash);
-    *p = e->chain;
+    cf_hmap_del(&c->map, e->hash, (uintptr_t)e);
     unlink_order(c, e);
-    c->st.bytes -= entry_bytes(e);
+    c->entry_bytes -= entry_bytes(e);
     c->st.entries--;
+    count_bytes(c);
     free(e->name);
     free(e);
 }
 
-/* Doubles the table when it holds more entries than buckets. */
-static void grow(cf_namecache *c)
+static void evict_oldest(cf_namecache *c)
 {
-    const size_t n = c->n_buckets * 2, extra = (n - c->n_buckets) * sizeof(entry *);
-    if (c->st.entries <= c->n_buckets || c->st.bytes + extra > c->max_bytes / 2)
-        return; /* keep at least half the cap for entries */
-    entry **b = calloc(n, sizeof *b);
-    if (!b)
-        return; /* longer chains, still correct */
-    for (size_t k = 0; k < c->n_buckets; k++) {
-        entry *e = c->buckets[k];
-        while (e) {
-            entry *next = e->chain;
-            e->chain = b[e->hash & (n - 1)];
-            b[e->hash & (n - 1)] = e;
-            e = next;
-        }
-    }
-    free(c->buckets);
-    c->buckets = b;
-    c->n_buckets = n;
-    c->st.bytes += extra;
+    drop(c, c->oldest);
+    c->st.evicted++;
+}
+
+/* Before a new entry: when the table would have to grow past what the cap
+ * leaves it, the oldest entries make room in it instead. */
+static void make_room(cf_namecache *c)
+{
+    while ((c->map.used + 1) * 2 > c->map.cap && c->oldest &&
+           c->entry_bytes + table_bytes(2 * c->map.cap) > c->max_bytes)
+        evict_oldest(c);
 }
 
 cf_namecache *cf_namecache_new(size_t max_bytes)
@@ -129,14 +144,12 @@ cf_namecache *cf_namecache_new(size_t max_bytes)
     cf_namecache *c = calloc(1, sizeof *c);
     if (!c)
         return NULL;
-    c->n_buckets = INITIAL_BUCKETS;
-    c->buckets = calloc(c->n_buckets, sizeof *c->buckets);
-    if (!c->buckets) {
+    if (cf_hmap_init(&c->map, INITIAL_ENTRIES) != 0) {
         free(c);
         return NULL;
     }
     c->max_bytes = max_bytes ? max_bytes : CF_NAMECACHE_DEFAULT_BYTES;
-    c->st.bytes = c->n_buckets * sizeof *c->buckets;
+    count_bytes(c);
     return c;
 }
 
@@ -149,7 +162,7 @@ void cf_namecache_free(cf_namecache *c)
         free(e->name);
         free(e);
     }
-    free(c->buckets);
+    cf_hmap_free(&c->map);
     free(c);
 }
 
@@ -158,67 +171,62 @@ static int set(cf_namecache *c, const void *device, const cf_addr *addr, const c
                size_t name_size, int64_t ts_us)
 {
     const uint64_t h = key_hash(device, addr);
-    entry **p = slot(c, device, addr, h);
-    entry *e = *p;
+    entry *e = find(c, device, addr, h);
     char *copy = malloc(name_size);
     if (!copy)
         return -1;
     memcpy(copy, name, name_size);
     if (e) {
-        c->st.bytes -= e->name_size;
+        c->entry_bytes -= e->name_size;
         free(e->name);
         unlink_order(c, e);
     } else {
+        make_room(c);
         e = calloc(1, sizeof *e);
-        if (!e) {
+        if (!e || cf_hmap_put(&c->map, h, (uintptr_t)e) != 0) {
+            free(e);
             free(copy);
+            count_bytes(c);
             return -1;
         }
         e->device = device;
         e->addr = *addr;
         e->hash = h;
-        *p = e;
         c->st.entries++;
-        c->st.bytes += sizeof *e;
+        c->entry_bytes += sizeof *e;
     }
     e->name = copy;
     e->name_size = name_size;
     e->ts_us = ts_us;
-    c->st.bytes += name_size;
+    c->entry_bytes += name_size;
     link_newest(c, e);
+    count_bytes(c);
     return 0;
 }
 
 int cf_namecache_put(cf_namecache *c, const void *device, const cf_addr *addr, const char *name,
                      int64_t ts_us)
 {
-    cf_addr a = {0};
-    a.family = addr->family;
-    memcpy(a.b, addr->b, addr->family == 4 ? 4 : 16); /* bytes past an IPv4 address: not key */
+    const cf_addr a = key_addr(addr);
     const size_t name_size = strlen(name) + 1;
     c->st.puts++;
     if ((device && set(c, device, &a, name, name_size, ts_us) < 0) ||
         set(c, ANY, &a, name, name_size, ts_us) < 0)
         return -1;
-    while (c->st.bytes > c->max_bytes && c->oldest) {
-        drop(c, c->oldest);
-        c->st.evicted++;
-    }
-    grow(c);
+    while (c->st.bytes > c->max_bytes && c->oldest)
+        evict_oldest(c);
     return 0;
 }
 
 const char *cf_namecache_get(const cf_namecache *c, const void *device, const cf_addr *addr,
                              int *own, int64_t *ts_us)
 {
-    cf_addr a = {0};
-    a.family = addr->family;
-    memcpy(a.b, addr->b, addr->family == 4 ? 4 : 16);
-    const entry *e = device ? *slot(c, device, &a, key_hash(device, &a)) : NULL;
+    const cf_addr a = key_addr(addr);
+    const entry *e = device ? find(c, device, &a, key_hash(device, &a)) : NULL;
     if (own)
         *own = e != NULL;
     if (!e)
-        e = *slot(c, ANY, &a, key_hash(ANY, &a));
+        e = find(c, ANY, &a, key_hash(ANY, &a));
     if (!e)
         return NULL;
     if (ts_us)

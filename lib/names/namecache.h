@@ -7,9 +7,10 @@
  * labels are interned, so one label is one pointer); NULL is "no device".
  *
  * Memory is capped: the bytes counted are each entry's fixed part, its
- * name's text and the hash table's buckets (not malloc's own overhead).
+ * name's text and the hash table's slots (not malloc's own overhead).
  * When a put would go past the cap, the entries whose answer is the oldest
- * are evicted until it fits, and counted. An entry is about 100 bytes plus
+ * are evicted until it fits, and counted; so are those that make room in
+ * the table when the cap leaves it no room to grow. An entry is about 100 bytes plus
  * its name, so the default cap of CF_NAMECACHE_DEFAULT_BYTES (64 MiB)
  * holds roughly 400,000 (device, address) and address entries.
  */

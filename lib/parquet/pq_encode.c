@@ -172,32 +172,23 @@ static int delta_header(pq_buf *out, size_t n, int64_t first)
     return 0;
 }
 
-int pq_delta_i32(pq_buf *out, const int32_t *v, size_t n)
-{
-    if (delta_header(out, n, n ? v[0] : 0))
-        return -1;
-    uint64_t d[DELTA_BLOCK];
-    for (size_t s = 1; s < n; s += DELTA_BLOCK) {
-        size_t m = n - s < DELTA_BLOCK ? n - s : DELTA_BLOCK;
-        for (size_t j = 0; j < m; j++)
-            d[j] = (uint32_t)v[s + j] - (uint32_t)v[s + j - 1];
-        if (delta_blocks(out, d, m, 32))
-            return -1;
+/* pq_delta_i32 and pq_delta_i64: the deltas of T values wrap around in
+ * their width (BITS), computed as unsigned UT. */
+#define EMIT_DELTA(NAME, T, UT, BITS)                                                              \
+    int pq_delta_##NAME(pq_buf *out, const T *v, size_t n)                                         \
+    {                                                                                              \
+        if (delta_header(out, n, n ? v[0] : 0))                                                    \
+            return -1;                                                                             \
+        uint64_t d[DELTA_BLOCK];                                                                   \
+        for (size_t s = 1; s < n; s += DELTA_BLOCK) {                                              \
+            size_t m = n - s < DELTA_BLOCK ? n - s : DELTA_BLOCK;                                  \
+            for (size_t j = 0; j < m; j++)                                                         \
+                d[j] = (UT)v[s + j] - (UT)v[s + j - 1];                                            \
+            if (delta_blocks(out, d, m, BITS))                                                     \
+                return -1;                                                                         \
+        }                                                                                          \
+        return 0;                                                                                  \
     }
-    return 0;
-}
 
-int pq_delta_i64(pq_buf *out, const int64_t *v, size_t n)
-{
-    if (delta_header(out, n, n ? v[0] : 0))
-        return -1;
-    uint64_t d[DELTA_BLOCK];
-    for (size_t s = 1; s < n; s += DELTA_BLOCK) {
-        size_t m = n - s < DELTA_BLOCK ? n - s : DELTA_BLOCK;
-        for (size_t j = 0; j < m; j++)
-            d[j] = (uint64_t)v[s + j] - (uint64_t)v[s + j - 1];
-        if (delta_blocks(out, d, m, 64))
-            return -1;
-    }
-    return 0;
-}
+EMIT_DELTA(i32, int32_t, uint32_t, 32)
+EMIT_DELTA(i64, int64_t, uint64_t, 64)

@@ -59,7 +59,7 @@ static const char *keep_str(pq_reader *r, const char *s, size_t n)
 
 static const char *read_str(pq_reader *r, tr_reader *t, int type)
 {
-    if (type != TR_BINARY) {
+    if (type != TC_BINARY) {
         tr_skip(t, type);
         tr_fail(t, "string field has the wrong type");
         return NULL;
@@ -82,45 +82,45 @@ static void parse_logical(tr_reader *t, schema_el *e)
     int ft;
     tr_struct_begin(t, &last);
     while (tr_field(t, &last, &ft, &id)) {
-        if (ft != TR_STRUCT) {
+        if (ft != TC_STRUCT) {
             tr_skip(t, ft);
             continue;
         }
         switch (id) {
-        case 1:
+        case PQ_LTYPE_STRING:
             e->logical = PQR_LT_STRING;
             break;
-        case 2:
+        case PQ_LTYPE_MAP:
             e->logical = PQR_LT_MAP;
             break;
-        case 3:
+        case PQ_LTYPE_LIST:
             e->logical = PQR_LT_LIST;
             break;
-        case 6:
+        case PQ_LTYPE_DATE:
             e->logical = PQR_LT_DATE;
             break;
-        case 8:
+        case PQ_LTYPE_TIMESTAMP:
             e->logical = PQR_LT_TIMESTAMP;
             break;
-        case 10:
+        case PQ_LTYPE_INTEGER:
             e->logical = PQR_LT_INT;
             break;
         default:
             e->logical = PQR_LT_OTHER;
         }
-        if (id == 8) { /* TimestampType { 1: isAdjustedToUTC, 2: TimeUnit } */
+        if (id == PQ_LTYPE_TIMESTAMP) {
             int16_t l2, i2;
             int f2;
             tr_struct_begin(t, &l2);
             while (tr_field(t, &l2, &f2, &i2)) {
-                if (i2 == 1 && (f2 == TR_TRUE || f2 == TR_FALSE)) {
-                    e->utc = f2 == TR_TRUE;
-                } else if (i2 == 2 && f2 == TR_STRUCT) {
+                if (i2 == PQ_TS_IS_ADJUSTED_TO_UTC && (f2 == TC_BOOL_TRUE || f2 == TC_BOOL_FALSE)) {
+                    e->utc = f2 == TC_BOOL_TRUE;
+                } else if (i2 == PQ_TS_UNIT && f2 == TC_STRUCT) {
                     int16_t l3, i3;
                     int f3;
                     tr_struct_begin(t, &l3);
                     while (tr_field(t, &l3, &f3, &i3)) {
-                        if (i3 >= 1 && i3 <= 3)
+                        if (i3 >= PQ_UNIT_MILLIS && i3 <= PQ_UNIT_NANOS)
                             e->time_unit = i3;
                         tr_skip(t, f3);
                     }
@@ -130,14 +130,14 @@ static void parse_logical(tr_reader *t, schema_el *e)
                 }
             }
             tr_struct_end(t);
-        } else if (id == 10) { /* IntType { 1: i8 bitWidth, 2: bool isSigned } */
+        } else if (id == PQ_LTYPE_INTEGER) {
             int16_t l2, i2;
             int f2;
             tr_struct_begin(t, &l2);
             while (tr_field(t, &l2, &f2, &i2)) {
-                if (i2 == 1)
+                if (i2 == PQ_INT_BIT_WIDTH)
                     e->int_bits = (int)tr_int_value(t, f2);
-                else if (i2 == 2)
+                else if (i2 == PQ_INT_IS_SIGNED)
                     e->int_signed = (int)tr_int_value(t, f2);
                 else
                     tr_skip(t, f2);
@@ -161,26 +161,26 @@ static void parse_schema_el(pq_reader *r, tr_reader *t, schema_el *e)
     tr_struct_begin(t, &last);
     while (tr_field(t, &last, &ft, &id)) {
         switch (id) {
-        case 1:
+        case PQ_SE_TYPE:
             e->type = (int)tr_int_value(t, ft);
             break;
-        case 2:
+        case PQ_SE_TYPE_LENGTH:
             e->type_length = (int)tr_int_value(t, ft);
             break;
-        case 3:
+        case PQ_SE_REPETITION_TYPE:
             e->repetition = (int)tr_int_value(t, ft);
             break;
-        case 4:
+        case PQ_SE_NAME:
             e->name = read_str(r, t, ft);
             break;
-        case 5:
+        case PQ_SE_NUM_CHILDREN:
             e->num_children = (int)tr_int_value(t, ft);
             break;
-        case 6:
+        case PQ_SE_CONVERTED_TYPE:
             e->converted = (int)tr_int_value(t, ft);
             break;
-        case 10:
-            if (ft == TR_STRUCT)
+        case PQ_SE_LOGICAL_TYPE:
+            if (ft == TC_STRUCT)
                 parse_logical(t, e);
             else
                 tr_skip(t, ft);
@@ -192,7 +192,7 @@ static void parse_schema_el(pq_reader *r, tr_reader *t, schema_el *e)
     tr_struct_end(t);
     if (!t->err && !e->name)
         tr_fail(t, "schema element without a name");
-    if (!t->err && (e->repetition < 0 || e->repetition > 2))
+    if (!t->err && (e->repetition < PQ_REP_REQUIRED || e->repetition > PQ_REP_REPEATED))
         tr_fail(t, "bad repetition type");
 }
 
@@ -203,9 +203,9 @@ static void parse_kv(pq_reader *r, tr_reader *t, pq_kv *kv)
     kv->key = kv->value = NULL;
     tr_struct_begin(t, &last);
     while (tr_field(t, &last, &ft, &id)) {
-        if (id == 1)
+        if (id == PQ_KV_KEY)
             kv->key = read_str(r, t, ft);
-        else if (id == 2)
+        else if (id == PQ_KV_VALUE)
             kv->value = read_str(r, t, ft);
         else
             tr_skip(t, ft);
@@ -232,11 +232,11 @@ static void parse_col_meta(tr_reader *t, chunk_meta *m, const pq_leaf *leaf)
     tr_struct_begin(t, &last);
     while (tr_field(t, &last, &ft, &id)) {
         switch (id) {
-        case 1:
+        case PQ_CMD_TYPE:
             m->type = (int)tr_int_value(t, ft);
             break;
-        case 3: {
-            if (ft != TR_LIST) {
+        case PQ_CMD_PATH_IN_SCHEMA: {
+            if (ft != TC_LIST) {
                 tr_skip(t, ft);
                 break;
             }
@@ -245,9 +245,9 @@ static void parse_col_meta(tr_reader *t, chunk_meta *m, const pq_leaf *leaf)
             /* compare the joined path with the leaf's */
             const char *want = leaf->path;
             size_t at = 0, wl = strlen(want);
-            int ok = et == TR_BINARY || n == 0;
+            int ok = et == TC_BINARY || n == 0;
             for (uint32_t k = 0; k < n && !t->err; k++) {
-                if (et != TR_BINARY) {
+                if (et != TC_BINARY) {
                     tr_skip(t, et);
                     continue;
                 }
@@ -266,19 +266,19 @@ static void parse_col_meta(tr_reader *t, chunk_meta *m, const pq_leaf *leaf)
                 tr_fail(t, "column chunk path does not match the schema");
             break;
         }
-        case 4:
+        case PQ_CMD_CODEC:
             m->codec = (int)tr_int_value(t, ft);
             break;
-        case 5:
+        case PQ_CMD_NUM_VALUES:
             m->num_values = tr_int_value(t, ft);
             break;
-        case 7:
+        case PQ_CMD_TOTAL_COMPRESSED_SIZE:
             m->comp_size = tr_int_value(t, ft);
             break;
-        case 9:
+        case PQ_CMD_DATA_PAGE_OFFSET:
             m->data_off = tr_int_value(t, ft);
             break;
-        case 11:
+        case PQ_CMD_DICTIONARY_PAGE_OFFSET:
             m->dict_off = tr_int_value(t, ft);
             break;
         default:
@@ -299,12 +299,12 @@ static void parse_row_group(pq_reader *r, tr_reader *t, row_group *g)
     g->rows = -1;
     tr_struct_begin(t, &last);
     while (tr_field(t, &last, &ft, &id)) {
-        if (id == 1 && ft == TR_LIST && !have_cols) {
+        if (id == PQ_RG_COLUMNS && ft == TC_LIST && !have_cols) {
             int et;
             uint32_t n = tr_list(t, &et);
             if (t->err)
                 break;
-            if (n != r->nleaves || (n && et != TR_STRUCT)) {
+            if (n != r->nleaves || (n && et != TC_STRUCT)) {
                 tr_fail(t, "row group column count differs from the schema");
                 break;
             }
@@ -315,15 +315,14 @@ static void parse_row_group(pq_reader *r, tr_reader *t, row_group *g)
             }
             have_cols = 1;
             for (uint32_t k = 0; k < n && !t->err; k++) {
-                /* ColumnChunk { 1: file_path, 2: file_offset, 3: meta_data } */
                 int16_t l2, i2;
                 int f2;
                 tr_struct_begin(t, &l2);
                 while (tr_field(t, &l2, &f2, &i2)) {
-                    if (i2 == 1 && f2 == TR_BINARY) {
+                    if (i2 == PQ_CC_FILE_PATH && f2 == TC_BINARY) {
                         tr_skip(t, f2);
                         tr_fail(t, "column chunks in other files are not supported");
-                    } else if (i2 == 3 && f2 == TR_STRUCT) {
+                    } else if (i2 == PQ_CC_META_DATA && f2 == TC_STRUCT) {
                         parse_col_meta(t, &g->cols[k], &r->leaves[k]);
                     } else {
                         tr_skip(t, f2);
@@ -333,7 +332,7 @@ static void parse_row_group(pq_reader *r, tr_reader *t, row_group *g)
                 if (!t->err && !g->cols[k].present)
                     tr_fail(t, "column chunk without metadata");
             }
-        } else if (id == 3) {
+        } else if (id == PQ_RG_NUM_ROWS) {
             g->rows = tr_int_value(t, ft);
         } else {
             tr_skip(t, ft);
@@ -363,22 +362,22 @@ static void derive_logical(const schema_el *e, int *lt, int *bits, int *sign, in
     if (*lt != PQR_LT_NONE)
         return;
     int c = e->converted;
-    if (c == 0)
+    if (c == PQ_CONV_UTF8)
         *lt = PQR_LT_STRING;
-    else if (c == 1 || c == 2)
+    else if (c == PQ_CONV_MAP || c == PQ_CONV_MAP_KEY_VALUE)
         *lt = PQR_LT_MAP;
-    else if (c == 3)
+    else if (c == PQ_CONV_LIST)
         *lt = PQR_LT_LIST;
-    else if (c == 6)
+    else if (c == PQ_CONV_DATE)
         *lt = PQR_LT_DATE;
-    else if (c == 9 || c == 10) {
+    else if (c == PQ_CONV_TIMESTAMP_MILLIS || c == PQ_CONV_TIMESTAMP_MICROS) {
         *lt = PQR_LT_TIMESTAMP;
-        *unit = c == 9 ? PQR_UNIT_MILLIS : PQR_UNIT_MICROS;
+        *unit = c == PQ_CONV_TIMESTAMP_MILLIS ? PQ_UNIT_MILLIS : PQ_UNIT_MICROS;
         *utc = 1;
-    } else if (c >= 11 && c <= 18) {
+    } else if (c >= PQ_CONV_UINT_8 && c <= PQ_CONV_INT_64) {
         *lt = PQR_LT_INT;
-        *bits = 8 << ((c - 11) % 4);
-        *sign = c >= 15;
+        *bits = 8 << ((c - PQ_CONV_UINT_8) % 4);
+        *sign = c >= PQ_CONV_INT_8;
     } else if (c >= 0)
         *lt = PQR_LT_OTHER;
 }
@@ -395,9 +394,9 @@ static int walk_node(walk *w, int depth, int def, int rep, const char *prefix, c
         return -1;
     }
     const schema_el *e = &w->el[w->pos++];
-    if (e->repetition != 0)
+    if (e->repetition != PQ_REP_REQUIRED)
         def++;
-    if (e->repetition == 2)
+    if (e->repetition == PQ_REP_REPEATED)
         rep++;
     size_t pl = prefix ? strlen(prefix) : 0, nl = strlen(e->name);
     char *path = malloc(pl + nl + 2);
@@ -433,11 +432,11 @@ static int walk_node(walk *w, int depth, int def, int rep, const char *prefix, c
     }
     if (e->num_children == 0) /* an empty group: no leaves */
         return 0;
-    if (e->type < 0 || e->type > 7) {
+    if (e->type < PQ_TYPE_BOOLEAN || e->type > PQ_TYPE_FIXED_LEN_BYTE_ARRAY) {
         w->err = "leaf without a valid physical type";
         return -1;
     }
-    if (e->type == PQR_FIXED_LEN_BYTE_ARRAY &&
+    if (e->type == PQ_TYPE_FIXED_LEN_BYTE_ARRAY &&
         (e->type_length <= 0 || e->type_length > (1 << 20))) {
         w->err = "bad FIXED_LEN_BYTE_ARRAY length";
         return -1;
@@ -458,7 +457,7 @@ static int walk_node(walk *w, int depth, int def, int rep, const char *prefix, c
     l->path = kpath;
     l->top = top;
     l->type = e->type;
-    l->type_length = e->type == PQR_INT96 ? 12 : e->type_length;
+    l->type_length = e->type == PQ_TYPE_INT96 ? 12 : e->type_length;
     l->repetition = e->repetition;
     l->converted = e->converted;
     l->logical = lt;
@@ -483,12 +482,12 @@ static int parse_footer(pq_reader *r, const uint8_t *p, size_t n, const char **w
     int have_schema = 0, have_rows = 0, have_rg = 0;
     tr_struct_begin(&t, &last);
     while (tr_field(&t, &last, &ft, &id)) {
-        if (id == 2 && ft == TR_LIST && !have_schema) {
+        if (id == PQ_FMD_SCHEMA && ft == TC_LIST && !have_schema) {
             int et;
             uint32_t cnt = tr_list(&t, &et);
             if (t.err)
                 break;
-            if (cnt == 0 || et != TR_STRUCT) {
+            if (cnt == 0 || et != TC_STRUCT) {
                 tr_fail(&t, "empty schema");
                 break;
             }
@@ -519,15 +518,15 @@ static int parse_footer(pq_reader *r, const uint8_t *p, size_t n, const char **w
             }
             r->nleaves = w.nleaves;
             have_schema = 1;
-        } else if (id == 3) {
+        } else if (id == PQ_FMD_NUM_ROWS) {
             r->num_rows = tr_int_value(&t, ft);
             have_rows = 1;
-        } else if (id == 4 && ft == TR_LIST && have_schema && !have_rg) {
+        } else if (id == PQ_FMD_ROW_GROUPS && ft == TC_LIST && have_schema && !have_rg) {
             int et;
             uint32_t cnt = tr_list(&t, &et);
             if (t.err)
                 break;
-            if (cnt && et != TR_STRUCT) {
+            if (cnt && et != TC_STRUCT) {
                 tr_fail(&t, "bad row group list");
                 break;
             }
@@ -541,12 +540,12 @@ static int parse_footer(pq_reader *r, const uint8_t *p, size_t n, const char **w
                 parse_row_group(r, &t, &r->rg[k]);
             }
             have_rg = 1;
-        } else if (id == 5 && ft == TR_LIST) {
+        } else if (id == PQ_FMD_KEY_VALUE_METADATA && ft == TC_LIST) {
             int et;
             uint32_t cnt = tr_list(&t, &et);
             if (t.err)
                 break;
-            if (cnt && et != TR_STRUCT) {
+            if (cnt && et != TC_STRUCT) {
                 tr_fail(&t, "bad key-value list");
                 break;
             }
@@ -561,7 +560,7 @@ static int parse_footer(pq_reader *r, const uint8_t *p, size_t n, const char **w
                 if (!t.err)
                     r->nkv++;
             }
-        } else if (id == 6 && ft == TR_BINARY) {
+        } else if (id == PQ_FMD_CREATED_BY && ft == TC_BINARY) {
             r->created_by = read_str(r, &t, ft);
         } else {
             tr_skip(&t, ft);

@@ -16,18 +16,6 @@
 #include <zlib.h>
 #include <zstd.h>
 
-/* parquet.thrift enum values */
-enum { PAGE_DATA = 0, PAGE_INDEX = 1, PAGE_DICT = 2, PAGE_DATA_V2 = 3 };
-enum {
-    ENC_PLAIN = 0,
-    ENC_PLAIN_DICTIONARY = 2,
-    ENC_RLE = 3,
-    ENC_BIT_PACKED = 4,
-    ENC_DELTA_BINARY_PACKED = 5,
-    ENC_RLE_DICTIONARY = 8
-};
-enum { CODEC_NONE = 0, CODEC_SNAPPY = 1, CODEC_GZIP = 2, CODEC_ZSTD = 6 };
-
 #define MAX_DICT_ENTRIES ((size_t)1 << 24)
 
 /* ---- column chunks ---- */
@@ -87,13 +75,13 @@ static int reserve(ctx *c, pq_column *out, size_t add)
     size_t vneed = out->nvals + add + 1;
     int rc;
     switch (c->leaf->type) {
-    case PQR_BOOLEAN:
-    case PQR_INT32:
-    case PQR_INT64:
+    case PQ_TYPE_BOOLEAN:
+    case PQ_TYPE_INT32:
+    case PQ_TYPE_INT64:
         rc = grow((void **)&out->i, &out->cap_i, vneed, sizeof *out->i);
         break;
-    case PQR_FLOAT:
-    case PQR_DOUBLE:
+    case PQ_TYPE_FLOAT:
+    case PQ_TYPE_DOUBLE:
         rc = grow((void **)&out->d, &out->cap_d, vneed, sizeof *out->d);
         break;
     default:
@@ -127,53 +115,52 @@ static uint64_t le64(const uint8_t *p)
     return (uint64_t)le32(p) | (uint64_t)le32(p + 4) << 32;
 }
 
+/* One PLAIN INT32, INT64, FLOAT or DOUBLE value appended to out. */
+static void plain_number(pq_column *out, int type, const uint8_t *p)
+{
+    if (type == PQ_TYPE_INT32) {
+        out->i[out->nvals++] = (int32_t)le32(p);
+    } else if (type == PQ_TYPE_INT64) {
+        out->i[out->nvals++] = (int64_t)le64(p);
+    } else if (type == PQ_TYPE_FLOAT) {
+        uint32_t u = le32(p);
+        float f;
+        memcpy(&f, &u, 4);
+        out->d[out->nvals++] = f;
+    } else {
+        uint64_t u = le64(p);
+        double d;
+        memcpy(&d, &u, 8);
+        out->d[out->nvals++] = d;
+    }
+}
+
 /* PLAIN values: count of them from p[0..n) appended to out. */
 static int plain_values(ctx *c, pq_column *out, const uint8_t *p, size_t n, size_t count)
 {
     const pq_leaf *l = c->leaf;
-    if (!out->off && l->type != PQR_BOOLEAN && l->type != PQR_INT32 && l->type != PQR_INT64 &&
-        l->type != PQR_FLOAT && l->type != PQR_DOUBLE)
+    if (!out->off && l->type != PQ_TYPE_BOOLEAN && l->type != PQ_TYPE_INT32 &&
+        l->type != PQ_TYPE_INT64 && l->type != PQ_TYPE_FLOAT && l->type != PQ_TYPE_DOUBLE)
         return bad(c, "internal: offsets missing");
     switch (l->type) {
-    case PQR_BOOLEAN:
+    case PQ_TYPE_BOOLEAN:
         if ((count + 7) / 8 > n)
             return bad(c, "PLAIN booleans beyond the page");
         for (size_t k = 0; k < count; k++)
             out->i[out->nvals++] = (p[k / 8] >> (k % 8)) & 1;
         return 0;
-    case PQR_INT32:
-        if (count > n / 4)
+    case PQ_TYPE_INT32:
+    case PQ_TYPE_INT64:
+    case PQ_TYPE_FLOAT:
+    case PQ_TYPE_DOUBLE: {
+        const size_t w = l->type == PQ_TYPE_INT32 || l->type == PQ_TYPE_FLOAT ? 4 : 8;
+        if (count > n / w)
             return bad(c, "PLAIN values beyond the page");
         for (size_t k = 0; k < count; k++)
-            out->i[out->nvals++] = (int32_t)le32(p + 4 * k);
+            plain_number(out, l->type, p + w * k);
         return 0;
-    case PQR_INT64:
-        if (count > n / 8)
-            return bad(c, "PLAIN values beyond the page");
-        for (size_t k = 0; k < count; k++)
-            out->i[out->nvals++] = (int64_t)le64(p + 8 * k);
-        return 0;
-    case PQR_FLOAT:
-        if (count > n / 4)
-            return bad(c, "PLAIN values beyond the page");
-        for (size_t k = 0; k < count; k++) {
-            uint32_t u = le32(p + 4 * k);
-            float f;
-            memcpy(&f, &u, 4);
-            out->d[out->nvals++] = f;
-        }
-        return 0;
-    case PQR_DOUBLE:
-        if (count > n / 8)
-            return bad(c, "PLAIN values beyond the page");
-        for (size_t k = 0; k < count; k++) {
-            uint64_t u = le64(p + 8 * k);
-            double d;
-            memcpy(&d, &u, 8);
-            out->d[out->nvals++] = d;
-        }
-        return 0;
-    case PQR_BYTE_ARRAY: {
+    }
+    case PQ_TYPE_BYTE_ARRAY: {
         size_t at = 0;
         for (size_t k = 0; k < count; k++) {
             if (n - at < 4)
@@ -211,9 +198,9 @@ static int values(ctx *c, pq_column *out, int enc, const uint8_t *p, size_t n, s
 {
     pq_reader *r = c->r;
     const pq_leaf *l = c->leaf;
-    if (enc == ENC_PLAIN)
+    if (enc == PQ_ENCODING_PLAIN)
         return plain_values(c, out, p, n, count);
-    if (enc == ENC_PLAIN_DICTIONARY || enc == ENC_RLE_DICTIONARY) {
+    if (enc == PQ_ENCODING_PLAIN_DICTIONARY || enc == PQ_ENCODING_RLE_DICTIONARY) {
         if (count == 0)
             return 0;
         if (!r->have_dict)
@@ -229,13 +216,13 @@ static int values(ctx *c, pq_column *out, int enc, const uint8_t *p, size_t n, s
             if (ix >= r->dict_n)
                 return bad(c, "dictionary index out of range");
             switch (l->type) {
-            case PQR_BOOLEAN:
-            case PQR_INT32:
-            case PQR_INT64:
+            case PQ_TYPE_BOOLEAN:
+            case PQ_TYPE_INT32:
+            case PQ_TYPE_INT64:
                 out->i[out->nvals++] = r->dict.i[ix];
                 break;
-            case PQR_FLOAT:
-            case PQR_DOUBLE:
+            case PQ_TYPE_FLOAT:
+            case PQ_TYPE_DOUBLE:
                 out->d[out->nvals++] = r->dict.d[ix];
                 break;
             default:
@@ -246,7 +233,7 @@ static int values(ctx *c, pq_column *out, int enc, const uint8_t *p, size_t n, s
         }
         return 0;
     }
-    if (enc == ENC_RLE && l->type == PQR_BOOLEAN) {
+    if (enc == PQ_ENCODING_RLE && l->type == PQ_TYPE_BOOLEAN) {
         if (n < 4 || le32(p) > n - 4)
             return bad(c, "RLE booleans beyond the page");
         if (scratch_u32(c, count) || pq_rle_decode(p + 4, le32(p), 1, r->u32, count, NULL, &c->why))
@@ -255,10 +242,11 @@ static int values(ctx *c, pq_column *out, int enc, const uint8_t *p, size_t n, s
             out->i[out->nvals++] = r->u32[k];
         return 0;
     }
-    if (enc == ENC_DELTA_BINARY_PACKED && (l->type == PQR_INT32 || l->type == PQR_INT64)) {
+    if (enc == PQ_ENCODING_DELTA_BINARY_PACKED &&
+        (l->type == PQ_TYPE_INT32 || l->type == PQ_TYPE_INT64)) {
         if (pq_delta_decode(p, n, out->i + out->nvals, count, NULL, &c->why))
             return -1;
-        if (l->type == PQR_INT32)
+        if (l->type == PQ_TYPE_INT32)
             for (size_t k = 0; k < count; k++)
                 out->i[out->nvals + k] = (int32_t)(uint32_t)(uint64_t)out->i[out->nvals + k];
         out->nvals += count;
@@ -273,7 +261,7 @@ static const uint8_t *page_uncompress(ctx *c, int codec, const uint8_t *src, siz
                                       size_t ulen)
 {
     pq_reader *r = c->r;
-    if (codec == CODEC_NONE) {
+    if (codec == PQ_COMPRESSION_UNCOMPRESSED) {
         if (slen != ulen) {
             bad(c, "page sizes differ in an uncompressed chunk");
             return NULL;
@@ -289,7 +277,7 @@ static const uint8_t *page_uncompress(ctx *c, int codec, const uint8_t *src, siz
         return NULL;
     }
     switch (codec) {
-    case CODEC_SNAPPY: {
+    case PQ_COMPRESSION_SNAPPY: {
         size_t got;
         if (snappy_uncompressed_length((const char *)src, slen, &got) != SNAPPY_OK || got != ulen) {
             bad(c, "bad snappy data (length)");
@@ -303,7 +291,7 @@ static const uint8_t *page_uncompress(ctx *c, int codec, const uint8_t *src, siz
         }
         return r->page;
     }
-    case CODEC_GZIP: {
+    case PQ_COMPRESSION_GZIP: {
         z_stream z;
         memset(&z, 0, sizeof z);
         if (inflateInit2(&z, 15 + 32) != Z_OK) {
@@ -340,7 +328,7 @@ static const uint8_t *page_uncompress(ctx *c, int codec, const uint8_t *src, siz
         }
         return r->page;
     }
-    case CODEC_ZSTD: {
+    case PQ_COMPRESSION_ZSTD: {
         /* One context for the whole file: a context per page costs more
          * than the page in a file of thousands of small columns. */
         if (!r->zstd && !(r->zstd = ZSTD_createDCtx())) {
@@ -387,6 +375,26 @@ static size_t count_present(const pq_leaf *l, const pq_column *out, size_t nlev)
     return k;
 }
 
+/* A v1 data page's repetition or definition levels (kind) at p[*at..n):
+ * a 4-byte length, then the RLE levels; *at moves past them. */
+static int levels_v1(ctx *c, const uint8_t *p, size_t n, size_t *at, int enc, const char *kind,
+                     int max, uint8_t *dst, size_t count)
+{
+    if (enc != PQ_ENCODING_RLE) {
+        snprintf(c->msg, sizeof c->msg, "unsupported %s level encoding", kind);
+        return bad(c, c->msg);
+    }
+    if (n - *at < 4 || le32(p + *at) > n - *at - 4) {
+        snprintf(c->msg, sizeof c->msg, "%s levels beyond the page", kind);
+        return bad(c, c->msg);
+    }
+    uint32_t len = le32(p + *at);
+    if (levels(c, p + *at + 4, len, max, dst, count, NULL))
+        return -1;
+    *at += 4 + (size_t)len;
+    return 0;
+}
+
 static int data_page_v1(ctx *c, pq_column *out, const uint8_t *p, size_t n, int64_t nv, int enc,
                         int def_enc, int rep_enc)
 {
@@ -397,26 +405,12 @@ static int data_page_v1(ctx *c, pq_column *out, const uint8_t *p, size_t n, int6
     if (reserve(c, out, nlev))
         return -1;
     size_t at = 0;
-    if (l->max_rep) {
-        if (rep_enc != ENC_RLE)
-            return bad(c, "unsupported repetition level encoding");
-        if (n - at < 4 || le32(p + at) > n - at - 4)
-            return bad(c, "repetition levels beyond the page");
-        uint32_t len = le32(p + at);
-        if (levels(c, p + at + 4, len, l->max_rep, out->rep + out->n, nlev, NULL))
-            return -1;
-        at += 4 + (size_t)len;
-    }
-    if (l->max_def) {
-        if (def_enc != ENC_RLE)
-            return bad(c, "unsupported definition level encoding");
-        if (n - at < 4 || le32(p + at) > n - at - 4)
-            return bad(c, "definition levels beyond the page");
-        uint32_t len = le32(p + at);
-        if (levels(c, p + at + 4, len, l->max_def, out->def + out->n, nlev, NULL))
-            return -1;
-        at += 4 + (size_t)len;
-    }
+    if (l->max_rep &&
+        levels_v1(c, p, n, &at, rep_enc, "repetition", l->max_rep, out->rep + out->n, nlev))
+        return -1;
+    if (l->max_def &&
+        levels_v1(c, p, n, &at, def_enc, "definition", l->max_def, out->def + out->n, nlev))
+        return -1;
     size_t present = count_present(l, out, nlev);
     if (values(c, out, enc, p + at, n - at, present))
         return -1;
@@ -427,7 +421,7 @@ static int data_page_v1(ctx *c, pq_column *out, const uint8_t *p, size_t n, int6
 static int load_dict(ctx *c, const uint8_t *p, size_t n, int64_t nv, int enc)
 {
     pq_reader *r = c->r;
-    if (enc != ENC_PLAIN && enc != ENC_PLAIN_DICTIONARY)
+    if (enc != PQ_ENCODING_PLAIN && enc != PQ_ENCODING_PLAIN_DICTIONARY)
         return bad(c, "unsupported dictionary page encoding");
     if (nv < 0 || (uint64_t)nv > MAX_DICT_ENTRIES)
         return bad(c, "bad dictionary size");
@@ -471,47 +465,51 @@ static void parse_page_header(tr_reader *t, page_hdr *h)
     h->compressed = 1;
     tr_struct_begin(t, &last);
     while (tr_field(t, &last, &ft, &id)) {
-        if (id == 1)
+        if (id == PQ_PH_TYPE)
             h->type = (int)tr_int_value(t, ft);
-        else if (id == 2)
+        else if (id == PQ_PH_UNCOMPRESSED_PAGE_SIZE)
             h->ulen = tr_int_value(t, ft);
-        else if (id == 3)
+        else if (id == PQ_PH_COMPRESSED_PAGE_SIZE)
             h->clen = tr_int_value(t, ft);
-        else if ((id == 5 || id == 7 || id == 8) && ft == TR_STRUCT) {
+        else if ((id == PQ_PH_DATA_PAGE_HEADER || id == PQ_PH_DICTIONARY_PAGE_HEADER ||
+                  id == PQ_PH_DATA_PAGE_HEADER_V2) &&
+                 ft == TC_STRUCT) {
             int16_t l2, i2;
             int f2;
-            if (id == 5)
+            if (id == PQ_PH_DATA_PAGE_HEADER)
                 h->have_dp = 1;
-            else if (id == 7)
+            else if (id == PQ_PH_DICTIONARY_PAGE_HEADER)
                 h->have_dict = 1;
             else
                 h->have_v2 = 1;
+            /* num_values is field 1 of all three headers, encoding field 2
+             * of the v1 data and the dictionary page headers */
             tr_struct_begin(t, &l2);
             while (tr_field(t, &l2, &f2, &i2)) {
-                if (i2 == 1 && f2 != TR_STRUCT) {
+                if (i2 == PQ_DPH_NUM_VALUES && f2 != TC_STRUCT) {
                     h->nv = tr_int_value(t, f2);
-                } else if (id == 8) {
-                    /* DataPageHeaderV2: 2 num_nulls, 3 num_rows, 4 encoding,
-                     * 5 def length, 6 rep length, 7 is_compressed */
-                    if (i2 == 2)
+                } else if (id == PQ_PH_DATA_PAGE_HEADER_V2) {
+                    if (i2 == PQ_DPH2_NUM_NULLS)
                         h->nnulls = tr_int_value(t, f2);
-                    else if (i2 == 3)
+                    else if (i2 == PQ_DPH2_NUM_ROWS)
                         h->nrows = tr_int_value(t, f2);
-                    else if (i2 == 4)
+                    else if (i2 == PQ_DPH2_ENCODING)
                         h->enc = (int)tr_int_value(t, f2);
-                    else if (i2 == 5)
+                    else if (i2 == PQ_DPH2_DEFINITION_LEVELS_BYTE_LENGTH)
                         h->def_len = tr_int_value(t, f2);
-                    else if (i2 == 6)
+                    else if (i2 == PQ_DPH2_REPETITION_LEVELS_BYTE_LENGTH)
                         h->rep_len = tr_int_value(t, f2);
-                    else if (i2 == 7)
+                    else if (i2 == PQ_DPH2_IS_COMPRESSED)
                         h->compressed = (int)tr_int_value(t, f2);
                     else
                         tr_skip(t, f2);
-                } else if (i2 == 2 && f2 != TR_STRUCT) {
+                } else if (i2 == PQ_DPH_ENCODING && f2 != TC_STRUCT) {
                     h->enc = (int)tr_int_value(t, f2);
-                } else if (id == 5 && i2 == 3 && f2 != TR_STRUCT) {
+                } else if (id == PQ_PH_DATA_PAGE_HEADER && i2 == PQ_DPH_DEFINITION_LEVEL_ENCODING &&
+                           f2 != TC_STRUCT) {
                     h->def_enc = (int)tr_int_value(t, f2);
-                } else if (id == 5 && i2 == 4 && f2 != TR_STRUCT) {
+                } else if (id == PQ_PH_DATA_PAGE_HEADER && i2 == PQ_DPH_REPETITION_LEVEL_ENCODING &&
+                           f2 != TC_STRUCT) {
                     h->rep_enc = (int)tr_int_value(t, f2);
                 } else {
                     tr_skip(t, f2);
@@ -568,7 +566,7 @@ static int read_chunk(ctx *c, const chunk_meta *m, pq_column *out)
         const uint8_t *body = p;
         size_t clen = (size_t)h.clen, ulen = (size_t)h.ulen;
         p += clen;
-        if (h.type == PAGE_DICT) {
+        if (h.type == PQ_PAGE_DICTIONARY) {
             if (!h.have_dict)
                 return bad(c, "dictionary page without its header");
             if (data_seen || r->have_dict)
@@ -576,14 +574,14 @@ static int read_chunk(ctx *c, const chunk_meta *m, pq_column *out)
             const uint8_t *u = page_uncompress(c, m->codec, body, clen, ulen);
             if (!u || load_dict(c, u, ulen, h.nv, h.enc))
                 return -1;
-        } else if (h.type == PAGE_DATA) {
+        } else if (h.type == PQ_PAGE_DATA) {
             if (!h.have_dp)
                 return bad(c, "data page without its header");
             data_seen = 1;
             const uint8_t *u = page_uncompress(c, m->codec, body, clen, ulen);
             if (!u || data_page_v1(c, out, u, ulen, h.nv, h.enc, h.def_enc, h.rep_enc))
                 return -1;
-        } else if (h.type == PAGE_DATA_V2) {
+        } else if (h.type == PQ_PAGE_DATA_V2) {
             if (!h.have_v2)
                 return bad(c, "data page v2 without its header");
             data_seen = 1;

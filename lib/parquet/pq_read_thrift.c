@@ -118,7 +118,7 @@ int tr_field(tr_reader *t, int16_t *last, int *type, int16_t *id)
         }
         *id = (int16_t)v;
     }
-    if (*type == TR_STOP || *type > TR_STRUCT) {
+    if (*type == TC_STOP || *type > TC_STRUCT) {
         tr_fail(t, "bad field type");
         return 0;
     }
@@ -140,7 +140,7 @@ uint32_t tr_list(tr_reader *t, int *elem_type)
         n = tr_uvarint(t);
     if (t->err)
         return 0;
-    if (n && (*elem_type == TR_STOP || *elem_type > TR_STRUCT)) {
+    if (n && (*elem_type == TC_STOP || *elem_type > TC_STRUCT)) {
         tr_fail(t, "bad list element type");
         return 0;
     }
@@ -154,15 +154,15 @@ uint32_t tr_list(tr_reader *t, int *elem_type)
 int64_t tr_int_value(tr_reader *t, int type)
 {
     switch (type) {
-    case TR_TRUE:
+    case TC_BOOL_TRUE:
         return 1;
-    case TR_FALSE:
+    case TC_BOOL_FALSE:
         return 0;
-    case TR_BYTE:
+    case TC_BYTE:
         return tr_byte(t);
-    case TR_I16:
-    case TR_I32:
-    case TR_I64:
+    case TC_I16:
+    case TC_I32:
+    case TC_I64:
         return tr_i64(t);
     default:
         tr_skip(t, type);
@@ -187,7 +187,7 @@ static void skip_bytes(tr_reader *t, size_t n)
 /* Skips a value that appears as a list/map element (bools take a byte). */
 static void skip_elem(tr_reader *t, int type)
 {
-    if (type == TR_TRUE || type == TR_FALSE)
+    if (type == TC_BOOL_TRUE || type == TC_BOOL_FALSE)
         skip_bytes(t, 1);
     else
         tr_skip(t, type);
@@ -203,34 +203,34 @@ void tr_skip(tr_reader *t, int type)
         return;
     }
     switch (type) {
-    case TR_TRUE:
-    case TR_FALSE:
+    case TC_BOOL_TRUE:
+    case TC_BOOL_FALSE:
         break;
-    case TR_BYTE:
+    case TC_BYTE:
         skip_bytes(t, 1);
         break;
-    case TR_I16:
-    case TR_I32:
-    case TR_I64:
+    case TC_I16:
+    case TC_I32:
+    case TC_I64:
         tr_uvarint(t);
         break;
-    case TR_DOUBLE:
+    case TC_DOUBLE:
         skip_bytes(t, 8);
         break;
-    case TR_BINARY: {
+    case TC_BINARY: {
         uint32_t n;
         tr_binary(t, &n);
         break;
     }
-    case TR_LIST:
-    case TR_SET: {
+    case TC_LIST:
+    case TC_SET: {
         int et;
         uint32_t n = tr_list(t, &et);
         for (uint32_t i = 0; i < n && !t->err; i++)
             skip_elem(t, et);
         break;
     }
-    case TR_MAP: {
+    case TC_MAP: {
         uint64_t n = tr_uvarint(t);
         if (n == 0 || t->err)
             break;
@@ -240,7 +240,7 @@ void tr_skip(tr_reader *t, int type)
         }
         uint8_t kv = (uint8_t)tr_byte(t);
         int kt = kv >> 4, vt = kv & 0x0f;
-        if (kt == 0 || kt > TR_STRUCT || vt == 0 || vt > TR_STRUCT) {
+        if (kt == 0 || kt > TC_STRUCT || vt == 0 || vt > TC_STRUCT) {
             tr_fail(t, "bad map element type");
             break;
         }
@@ -250,7 +250,7 @@ void tr_skip(tr_reader *t, int type)
         }
         break;
     }
-    case TR_STRUCT: {
+    case TC_STRUCT: {
         int16_t last, id;
         int ft;
         tr_struct_begin(t, &last);

@@ -8,22 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Compact type ids of field headers and list elements. */
-enum {
-    TR_STOP = 0,
-    TR_TRUE = 1,
-    TR_FALSE = 2,
-    TR_BYTE = 3,
-    TR_I16 = 4,
-    TR_I32 = 5,
-    TR_I64 = 6,
-    TR_DOUBLE = 7,
-    TR_BINARY = 8,
-    TR_LIST = 9,
-    TR_SET = 10,
-    TR_MAP = 11,
-    TR_STRUCT = 12,
-};
+#include "parquet/pq_format.h" /* the TC_* type ids */
 
 #define TR_MAX_DEPTH 32
 
@@ -45,7 +30,7 @@ const uint8_t *tr_binary(tr_reader *t, uint32_t *len);
 
 /* Struct fields: call tr_struct_begin, then tr_field until it returns 0
  * (stop), reading or skipping each field's value, then tr_struct_end.
- * *type is the field's compact type; for TR_TRUE/TR_FALSE the value is
+ * *type is the field's compact type; for TC_BOOL_TRUE/TC_BOOL_FALSE the value is
  * in the type and nothing more is read. */
 void tr_struct_begin(tr_reader *t, int16_t *last);
 int tr_field(tr_reader *t, int16_t *last, int *type, int16_t *id);

@@ -15,17 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* parquet.thrift Type */
-enum {
-    PQR_BOOLEAN = 0,
-    PQR_INT32 = 1,
-    PQR_INT64 = 2,
-    PQR_INT96 = 3,
-    PQR_FLOAT = 4,
-    PQR_DOUBLE = 5,
-    PQR_BYTE_ARRAY = 6,
-    PQR_FIXED_LEN_BYTE_ARRAY = 7,
-};
+#include "parquet/pq_format.h"
 
 /* Logical types (the LogicalType union member, or derived from the
  * ConvertedType when the file has only that). */
@@ -40,20 +30,18 @@ enum {
     PQR_LT_OTHER,
 };
 
-enum { PQR_UNIT_MILLIS = 1, PQR_UNIT_MICROS = 2, PQR_UNIT_NANOS = 3 };
-
 typedef struct pq_leaf {
     const char *name; /* the leaf's own name */
     const char *path; /* dotted path from the root, e.g. "pkt_size.list.element" */
     const char *top;  /* the top-level field it belongs to, e.g. "pkt_size" */
-    int type;         /* PQR_BOOLEAN.. */
+    int type;         /* PQ_TYPE_BOOLEAN.. */
     int type_length;  /* FIXED_LEN_BYTE_ARRAY */
-    int repetition;   /* 0 required, 1 optional, 2 repeated (the leaf's own) */
+    int repetition;   /* PQ_REP_* (the leaf's own) */
     int converted;    /* ConvertedType, or -1 */
     int logical;      /* PQR_LT_* of the leaf */
     int top_logical;  /* PQR_LT_* of the top-level field (LIST for lists) */
     int int_bits, int_signed;
-    int time_unit, utc;
+    int time_unit, utc; /* time_unit: PQ_UNIT_* */
     int max_def, max_rep;
 } pq_leaf;
 

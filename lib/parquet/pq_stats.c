@@ -1,6 +1,8 @@
 /* Column chunk statistics. */
 #include "parquet/pq_stats.h"
 
+#include "parquet/pq_format.h"
+
 void pq_stats_init(pq_stats *s, int width, pq_order order)
 {
     memset(s, 0, sizeof *s);
@@ -153,18 +155,18 @@ void pq_stats_write(const pq_stats *s, tc_writer *t, int16_t id)
             pq_put_le64(mn, (uint64_t)s->imin);
             pq_put_le64(mx, (uint64_t)s->imax);
         }
-        /* Legacy max/min (fields 1, 2) are defined as signed order only. */
+        /* The legacy max/min are defined as signed order only. */
         if (s->order == PQ_ORDER_SIGNED) {
-            tc_field_binary(t, 1, pmax, lmax);
-            tc_field_binary(t, 2, pmin, lmin);
+            tc_field_binary(t, PQ_STAT_MAX, pmax, lmax);
+            tc_field_binary(t, PQ_STAT_MIN, pmin, lmin);
         }
     }
-    tc_field_i64(t, 3, s->null_count);
+    tc_field_i64(t, PQ_STAT_NULL_COUNT, s->null_count);
     if (bounds) {
-        tc_field_binary(t, 5, pmax, lmax);
-        tc_field_binary(t, 6, pmin, lmin);
-        tc_field_bool(t, 7, 1);
-        tc_field_bool(t, 8, 1);
+        tc_field_binary(t, PQ_STAT_MAX_VALUE, pmax, lmax);
+        tc_field_binary(t, PQ_STAT_MIN_VALUE, pmin, lmin);
+        tc_field_bool(t, PQ_STAT_IS_MAX_VALUE_EXACT, 1);
+        tc_field_bool(t, PQ_STAT_IS_MIN_VALUE_EXACT, 1);
     }
     tc_struct_end(t);
 }

@@ -9,6 +9,7 @@
 #include "parquet/pq_compress.h"
 #include "parquet/pq_dict.h"
 #include "parquet/pq_encode.h"
+#include "parquet/pq_format.h"
 #include "parquet/pq_stats.h"
 #include "parquet/thrift_compact.h"
 #include "customflow.h"
@@ -26,13 +27,6 @@
 #if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 #error "pq_writer buffers values in host order and assumes little-endian"
 #endif
-
-/* parquet.thrift enum values. */
-enum { T_BOOLEAN = 0, T_INT32 = 1, T_INT64 = 2, T_BYTE_ARRAY = 6 };
-enum { E_PLAIN = 0, E_RLE = 3, E_DELTA_BINARY_PACKED = 5, E_RLE_DICTIONARY = 8 };
-enum { R_REQUIRED = 0, R_OPTIONAL = 1, R_REPEATED = 2 };
-enum { PAGE_DATA = 0, PAGE_DICTIONARY = 2 };
-enum { CT_UTF8 = 0, CT_LIST = 3, CT_TIMESTAMP_MICROS = 10, CT_UINT_8 = 11, CT_INT_8 = 15 };
 
 #define DEFAULT_ROW_GROUP_BYTES ((size_t)64 << 20)
 #define DEFAULT_PAGE_BYTES ((size_t)1 << 20)
@@ -195,9 +189,9 @@ static int emit(pq_writer *w, const void *p, size_t n)
 
 static void page_header(tc_writer *t, int type, size_t uncomp, size_t comp)
 {
-    tc_field_i32(t, 1, type);
-    tc_field_i32(t, 2, (int32_t)uncomp);
-    tc_field_i32(t, 3, (int32_t)comp);
+    tc_field_i32(t, PQ_PH_TYPE, type);
+    tc_field_i32(t, PQ_PH_UNCOMPRESSED_PAGE_SIZE, (int32_t)uncomp);
+    tc_field_i32(t, PQ_PH_COMPRESSED_PAGE_SIZE, (int32_t)comp);
 }
 
 /* Appends a finished page (header, then body: compressed, or raw when the
@@ -210,12 +204,12 @@ static int add_page(pq_writer *w, pq_col *c, size_t raw_len, const pq_buf *body,
     w->hdr.len = 0;
     tc_writer t;
     tc_init(&t, &w->hdr);
-    page_header(&t, PAGE_DATA, raw_len, body->len);
-    tc_field_struct_begin(&t, 5);
-    tc_field_i32(&t, 1, (int32_t)nlev);
-    tc_field_i32(&t, 2, enc);
-    tc_field_i32(&t, 3, E_RLE);
-    tc_field_i32(&t, 4, E_RLE);
+    page_header(&t, PQ_PAGE_DATA, raw_len, body->len);
+    tc_field_struct_begin(&t, PQ_PH_DATA_PAGE_HEADER);
+    tc_field_i32(&t, PQ_DPH_NUM_VALUES, (int32_t)nlev);
+    tc_field_i32(&t, PQ_DPH_ENCODING, enc);
+    tc_field_i32(&t, PQ_DPH_DEFINITION_LEVEL_ENCODING, PQ_ENCODING_RLE);
+    tc_field_i32(&t, PQ_DPH_REPETITION_LEVEL_ENCODING, PQ_ENCODING_RLE);
     tc_struct_end(&t);
     if (tc_finish(&t) || pq_buf_append(&c->pages, w->hdr.p, w->hdr.len) ||
         pq_buf_append(&c->pages, body->p, body->len))
@@ -255,17 +249,17 @@ static int cut_page(pq_writer *w, pq_col *c)
         if (!r)
             pq_put_le32(s->p + at, (uint32_t)(s->len - at - 4));
     }
-    int enc = E_PLAIN;
+    int enc = PQ_ENCODING_PLAIN;
     if (c->mode == MODE_DICT && c->nvals) {
         /* Index bit width from the dictionary size so far (at least 1). */
         int bw = pq_bit_width(c->dict.n ? c->dict.n - 1 : 0);
         if (bw < 1)
             bw = 1;
-        enc = E_RLE_DICTIONARY;
+        enc = PQ_ENCODING_RLE_DICTIONARY;
         r |= pq_buf_u8(s, (uint8_t)bw);
         r |= pq_rle_u32(s, (const uint32_t *)(const void *)c->idx.p, c->nvals, bw);
     } else if (c->mode == MODE_DELTA) {
-        enc = E_DELTA_BINARY_PACKED;
+        enc = PQ_ENCODING_DELTA_BINARY_PACKED;
         if (c->width == 4)
             r |= pq_delta_i32(s, (const int32_t *)(const void *)c->vals.p, c->nvals);
         else
@@ -371,18 +365,26 @@ static inline int lev1(pq_col *c, uint8_t d)
     return 0;
 }
 
+/* After a dictionary lookup: the value's index appended; a new entry may
+ * fill the dictionary (then the column falls back to PLAIN). */
+static inline int dict_index(pq_col *c, uint32_t ix, int added)
+{
+    if (pq_buf_le32(&c->idx, ix))
+        return -1;
+    if (added && (c->dict.plain.len >= DICT_MAX_BYTES || c->dict.n >= DICT_MAX_ENTRIES))
+        c->dict_full = 1;
+    return 0;
+}
+
 static inline int add_i32(pq_col *c, int32_t v)
 {
     if (c->mode == MODE_DICT) {
         uint32_t ix;
         int added;
-        if (pq_dict_i32(&c->dict, v, &ix, &added) || pq_buf_le32(&c->idx, ix))
+        if (pq_dict_i32(&c->dict, v, &ix, &added) || dict_index(c, ix, added))
             return -1;
-        if (added) {
+        if (added)
             pq_stats_int(&c->stats, v);
-            if (c->dict.plain.len >= DICT_MAX_BYTES || c->dict.n >= DICT_MAX_ENTRIES)
-                c->dict_full = 1;
-        }
     } else {
         if (pq_buf_le32(&c->vals, (uint32_t)v))
             return -1;
@@ -396,13 +398,10 @@ static inline int add_i64(pq_col *c, int64_t v)
     if (c->mode == MODE_DICT) {
         uint32_t ix;
         int added;
-        if (pq_dict_i64(&c->dict, v, &ix, &added) || pq_buf_le32(&c->idx, ix))
+        if (pq_dict_i64(&c->dict, v, &ix, &added) || dict_index(c, ix, added))
             return -1;
-        if (added) {
+        if (added)
             pq_stats_int(&c->stats, v);
-            if (c->dict.plain.len >= DICT_MAX_BYTES || c->dict.n >= DICT_MAX_ENTRIES)
-                c->dict_full = 1;
-        }
     } else {
         if (pq_buf_le64(&c->vals, (uint64_t)v))
             return -1;
@@ -416,13 +415,10 @@ static inline int add_bytes(pq_col *c, const void *p, uint32_t len)
     if (c->mode == MODE_DICT) {
         uint32_t ix;
         int added;
-        if (pq_dict_bytes(&c->dict, p, len, &ix, &added) || pq_buf_le32(&c->idx, ix))
+        if (pq_dict_bytes(&c->dict, p, len, &ix, &added) || dict_index(c, ix, added))
             return -1;
-        if (added) {
+        if (added)
             pq_stats_bytes(&c->stats, p, len);
-            if (c->dict.plain.len >= DICT_MAX_BYTES || c->dict.n >= DICT_MAX_ENTRIES)
-                c->dict_full = 1;
-        }
     } else {
         if (pq_buf_le32(&c->vals, len) || pq_buf_append(&c->vals, p, len))
             return -1;
@@ -794,39 +790,40 @@ static void reset_chunk(pq_col *c)
 static void column_meta(pq_writer *w, tc_writer *t, pq_col *c, int64_t data_off, int64_t dict_off,
                         int64_t uncomp, int64_t comp)
 {
-    tc_field_struct_begin(t, 3);
-    tc_field_i32(t, 1, c->ptype);
+    tc_field_struct_begin(t, PQ_CC_META_DATA);
+    tc_field_i32(t, PQ_CMD_TYPE, c->ptype);
     unsigned enc = c->enc_mask;
     if (dict_off >= 0)
-        enc |= 1u << E_PLAIN; /* the dictionary page */
+        enc |= 1u << PQ_ENCODING_PLAIN; /* the dictionary page */
     if (c->max_def || dict_off >= 0)
-        enc |= 1u << E_RLE;
+        enc |= 1u << PQ_ENCODING_RLE;
     int nenc = 0;
     for (int e = 0; e < 32; e++)
         nenc += (enc >> e) & 1;
-    tc_field_list_begin(t, 2, TC_I32, (size_t)nenc);
+    tc_field_list_begin(t, PQ_CMD_ENCODINGS, TC_I32, (size_t)nenc);
     for (int e = 0; e < 32; e++)
         if ((enc >> e) & 1)
             tc_elem_i32(t, e);
     if (c->spec.repetition == PQ_LIST) {
-        tc_field_list_begin(t, 3, TC_BINARY, 3);
+        tc_field_list_begin(t, PQ_CMD_PATH_IN_SCHEMA, TC_BINARY, 3);
         tc_elem_binary(t, c->name, strlen(c->name));
         tc_elem_binary(t, "list", 4);
         tc_elem_binary(t, "element", 7);
     } else {
-        tc_field_list_begin(t, 3, TC_BINARY, 1);
+        tc_field_list_begin(t, PQ_CMD_PATH_IN_SCHEMA, TC_BINARY, 1);
         tc_elem_binary(t, c->name, strlen(c->name));
     }
-    /* parquet.thrift CompressionCodec numbers, in pq_codec order. */
-    static const int32_t codec_ids[] = {6, 1, 2, 0};
-    tc_field_i32(t, 4, codec_ids[w->opt.codec]);
-    tc_field_i64(t, 5, c->ch_values);
-    tc_field_i64(t, 6, uncomp);
-    tc_field_i64(t, 7, comp);
-    tc_field_i64(t, 9, data_off);
+    /* CompressionCodec numbers, in pq_codec order. */
+    static const int32_t codec_ids[] = {PQ_COMPRESSION_ZSTD, PQ_COMPRESSION_SNAPPY,
+                                        PQ_COMPRESSION_GZIP, PQ_COMPRESSION_UNCOMPRESSED};
+    tc_field_i32(t, PQ_CMD_CODEC, codec_ids[w->opt.codec]);
+    tc_field_i64(t, PQ_CMD_NUM_VALUES, c->ch_values);
+    tc_field_i64(t, PQ_CMD_TOTAL_UNCOMPRESSED_SIZE, uncomp);
+    tc_field_i64(t, PQ_CMD_TOTAL_COMPRESSED_SIZE, comp);
+    tc_field_i64(t, PQ_CMD_DATA_PAGE_OFFSET, data_off);
     if (dict_off >= 0)
-        tc_field_i64(t, 11, dict_off);
-    pq_stats_write(&c->stats, t, 12);
+        tc_field_i64(t, PQ_CMD_DICTIONARY_PAGE_OFFSET, dict_off);
+    pq_stats_write(&c->stats, t, PQ_CMD_STATISTICS);
     tc_struct_end(t);
 }
 
@@ -871,7 +868,7 @@ static int flush_row_group(pq_writer *w)
     int64_t rg_off = (int64_t)w->off, rg_uncomp = 0, rg_comp = 0;
     tc_writer t;
     tc_init(&t, &w->rgmeta);
-    tc_field_list_begin(&t, 1, TC_STRUCT, w->ncols);
+    tc_field_list_begin(&t, PQ_RG_COLUMNS, TC_STRUCT, w->ncols);
     for (size_t i = 0; i < w->ncols; i++) {
         pq_col *c = &w->cols[i];
         /* Each column is paged, compressed and written before the next. */
@@ -891,10 +888,10 @@ static int flush_row_group(pq_writer *w)
             w->hdr.len = 0;
             tc_writer h;
             tc_init(&h, &w->hdr);
-            page_header(&h, PAGE_DICTIONARY, c->dict.plain.len, body->len);
-            tc_field_struct_begin(&h, 7);
-            tc_field_i32(&h, 1, (int32_t)c->dict.n);
-            tc_field_i32(&h, 2, E_PLAIN);
+            page_header(&h, PQ_PAGE_DICTIONARY, c->dict.plain.len, body->len);
+            tc_field_struct_begin(&h, PQ_PH_DICTIONARY_PAGE_HEADER);
+            tc_field_i32(&h, PQ_DICTPH_NUM_VALUES, (int32_t)c->dict.n);
+            tc_field_i32(&h, PQ_DICTPH_ENCODING, PQ_ENCODING_PLAIN);
             tc_struct_end(&h);
             if (tc_finish(&h))
                 return oom(w);
@@ -908,7 +905,7 @@ static int flush_row_group(pq_writer *w)
         if (emit(w, c->pages.p, c->pages.len))
             return -1;
         tc_elem_struct_begin(&t);
-        tc_field_i64(&t, 2, 0); /* file_offset: no metadata outside the footer */
+        tc_field_i64(&t, PQ_CC_FILE_OFFSET, 0); /* no metadata outside the footer */
         column_meta(w, &t, c, data_off, dict_off, uncomp, comp);
         tc_struct_end(&t);
         if (c->stats.err)
@@ -919,12 +916,12 @@ static int flush_row_group(pq_writer *w)
         if (c->filled)
             swap_fill_bufs(w, c);
     }
-    tc_field_i64(&t, 2, rg_uncomp);
-    tc_field_i64(&t, 3, (int64_t)w->rg_rows);
-    tc_field_i64(&t, 5, rg_off);
-    tc_field_i64(&t, 6, rg_comp);
+    tc_field_i64(&t, PQ_RG_TOTAL_BYTE_SIZE, rg_uncomp);
+    tc_field_i64(&t, PQ_RG_NUM_ROWS, (int64_t)w->rg_rows);
+    tc_field_i64(&t, PQ_RG_FILE_OFFSET, rg_off);
+    tc_field_i64(&t, PQ_RG_TOTAL_COMPRESSED_SIZE, rg_comp);
     if (w->nrg < INT16_MAX)
-        tc_field_i16(&t, 7, (int16_t)w->nrg);
+        tc_field_i16(&t, PQ_RG_ORDINAL, (int16_t)w->nrg);
     if (tc_finish(&t))
         return oom(w);
     w->nrg++;
@@ -967,29 +964,29 @@ static void logical_type(tc_writer *t, const pq_col *c, int list_leaf)
     if (s->logical == PQ_LOGICAL_NONE)
         return;
     if (s->logical == PQ_LOGICAL_STRING) {
-        tc_field_i32(t, 6, CT_UTF8);
+        tc_field_i32(t, PQ_SE_CONVERTED_TYPE, PQ_CONV_UTF8);
     } else if (s->logical == PQ_LOGICAL_TIMESTAMP_MICROS) {
-        tc_field_i32(t, 6, CT_TIMESTAMP_MICROS);
+        tc_field_i32(t, PQ_SE_CONVERTED_TYPE, PQ_CONV_TIMESTAMP_MICROS);
     } else {
         int k = s->int_bits == 8 ? 0 : s->int_bits == 16 ? 1 : s->int_bits == 32 ? 2 : 3;
-        tc_field_i32(t, 6, (s->is_signed ? CT_INT_8 : CT_UINT_8) + k);
+        tc_field_i32(t, PQ_SE_CONVERTED_TYPE, (s->is_signed ? PQ_CONV_INT_8 : PQ_CONV_UINT_8) + k);
     }
-    tc_field_struct_begin(t, 10); /* LogicalType union */
+    tc_field_struct_begin(t, PQ_SE_LOGICAL_TYPE);
     if (s->logical == PQ_LOGICAL_STRING) {
-        tc_field_struct_begin(t, 1);
+        tc_field_struct_begin(t, PQ_LTYPE_STRING);
         tc_struct_end(t);
     } else if (s->logical == PQ_LOGICAL_TIMESTAMP_MICROS) {
-        tc_field_struct_begin(t, 8);
-        tc_field_bool(t, 1, 1);      /* isAdjustedToUTC */
-        tc_field_struct_begin(t, 2); /* unit: TimeUnit */
-        tc_field_struct_begin(t, 2); /* MICROS */
+        tc_field_struct_begin(t, PQ_LTYPE_TIMESTAMP);
+        tc_field_bool(t, PQ_TS_IS_ADJUSTED_TO_UTC, 1);
+        tc_field_struct_begin(t, PQ_TS_UNIT);
+        tc_field_struct_begin(t, PQ_UNIT_MICROS);
         tc_struct_end(t);
         tc_struct_end(t);
         tc_struct_end(t);
     } else {
-        tc_field_struct_begin(t, 10);
-        tc_field_i8(t, 1, (int8_t)s->int_bits);
-        tc_field_bool(t, 2, s->is_signed);
+        tc_field_struct_begin(t, PQ_LTYPE_INTEGER);
+        tc_field_i8(t, PQ_INT_BIT_WIDTH, (int8_t)s->int_bits);
+        tc_field_bool(t, PQ_INT_IS_SIGNED, s->is_signed);
         tc_struct_end(t);
     }
     tc_struct_end(t);
@@ -1000,34 +997,35 @@ static void schema(pq_writer *w, tc_writer *t)
     size_t n = 1;
     for (size_t i = 0; i < w->ncols; i++)
         n += w->cols[i].spec.repetition == PQ_LIST ? 3 : 1;
-    tc_field_list_begin(t, 2, TC_STRUCT, n);
+    tc_field_list_begin(t, PQ_FMD_SCHEMA, TC_STRUCT, n);
     tc_elem_struct_begin(t);
-    tc_field_string(t, 4, "schema");
-    tc_field_i32(t, 5, (int32_t)w->ncols);
+    tc_field_string(t, PQ_SE_NAME, "schema");
+    tc_field_i32(t, PQ_SE_NUM_CHILDREN, (int32_t)w->ncols);
     tc_struct_end(t);
     for (size_t i = 0; i < w->ncols; i++) {
         const pq_col *c = &w->cols[i];
         if (c->spec.repetition == PQ_LIST) {
             tc_elem_struct_begin(t);
-            tc_field_i32(t, 3, R_OPTIONAL);
-            tc_field_string(t, 4, c->name);
-            tc_field_i32(t, 5, 1);
-            tc_field_i32(t, 6, CT_LIST);
-            tc_field_struct_begin(t, 10);
-            tc_field_struct_begin(t, 3); /* ListType */
+            tc_field_i32(t, PQ_SE_REPETITION_TYPE, PQ_REP_OPTIONAL);
+            tc_field_string(t, PQ_SE_NAME, c->name);
+            tc_field_i32(t, PQ_SE_NUM_CHILDREN, 1);
+            tc_field_i32(t, PQ_SE_CONVERTED_TYPE, PQ_CONV_LIST);
+            tc_field_struct_begin(t, PQ_SE_LOGICAL_TYPE);
+            tc_field_struct_begin(t, PQ_LTYPE_LIST);
             tc_struct_end(t);
             tc_struct_end(t);
             tc_struct_end(t);
             tc_elem_struct_begin(t);
-            tc_field_i32(t, 3, R_REPEATED);
-            tc_field_string(t, 4, "list");
-            tc_field_i32(t, 5, 1);
+            tc_field_i32(t, PQ_SE_REPETITION_TYPE, PQ_REP_REPEATED);
+            tc_field_string(t, PQ_SE_NAME, "list");
+            tc_field_i32(t, PQ_SE_NUM_CHILDREN, 1);
             tc_struct_end(t);
         }
         tc_elem_struct_begin(t);
-        tc_field_i32(t, 1, c->ptype);
-        tc_field_i32(t, 3, c->spec.repetition == PQ_OPTIONAL ? R_OPTIONAL : R_REQUIRED);
-        tc_field_string(t, 4, c->spec.repetition == PQ_LIST ? "element" : c->name);
+        tc_field_i32(t, PQ_SE_TYPE, c->ptype);
+        tc_field_i32(t, PQ_SE_REPETITION_TYPE,
+                     c->spec.repetition == PQ_OPTIONAL ? PQ_REP_OPTIONAL : PQ_REP_REQUIRED);
+        tc_field_string(t, PQ_SE_NAME, c->spec.repetition == PQ_LIST ? "element" : c->name);
         logical_type(t, c, c->spec.repetition == PQ_LIST);
         tc_struct_end(t);
     }
@@ -1039,26 +1037,26 @@ static int write_footer(pq_writer *w)
     b->len = 0;
     tc_writer t;
     tc_init(&t, b);
-    tc_field_i32(&t, 1, 1);
+    tc_field_i32(&t, PQ_FMD_VERSION, 1);
     schema(w, &t);
-    tc_field_i64(&t, 3, (int64_t)w->rows);
-    tc_field_list_begin(&t, 4, TC_STRUCT, w->nrg);
+    tc_field_i64(&t, PQ_FMD_NUM_ROWS, (int64_t)w->rows);
+    tc_field_list_begin(&t, PQ_FMD_ROW_GROUPS, TC_STRUCT, w->nrg);
     tc_raw(&t, w->rgmeta.p, w->rgmeta.len);
     if (w->nkv) {
-        tc_field_list_begin(&t, 5, TC_STRUCT, w->nkv);
+        tc_field_list_begin(&t, PQ_FMD_KEY_VALUE_METADATA, TC_STRUCT, w->nkv);
         for (size_t i = 0; i < w->nkv; i++) {
             tc_elem_struct_begin(&t);
-            tc_field_string(&t, 1, w->kvs[i].key);
+            tc_field_string(&t, PQ_KV_KEY, w->kvs[i].key);
             if (w->kvs[i].value)
-                tc_field_string(&t, 2, w->kvs[i].value);
+                tc_field_string(&t, PQ_KV_VALUE, w->kvs[i].value);
             tc_struct_end(&t);
         }
     }
-    tc_field_string(&t, 6, w->created_by);
-    tc_field_list_begin(&t, 7, TC_STRUCT, w->ncols);
+    tc_field_string(&t, PQ_FMD_CREATED_BY, w->created_by);
+    tc_field_list_begin(&t, PQ_FMD_COLUMN_ORDERS, TC_STRUCT, w->ncols);
     for (size_t i = 0; i < w->ncols; i++) {
         tc_elem_struct_begin(&t);
-        tc_field_struct_begin(&t, 1); /* TYPE_ORDER: TypeDefinedOrder */
+        tc_field_struct_begin(&t, PQ_CO_TYPE_ORDER); /* TypeDefinedOrder */
         tc_struct_end(&t);
         tc_struct_end(&t);
     }
@@ -1167,7 +1165,7 @@ static const char *bad_spec(const pq_column_spec *s)
 static void init_col(pq_col *c)
 {
     const pq_column_spec *s = &c->spec;
-    static const int ptypes[] = {T_BOOLEAN, T_INT32, T_INT64, T_BYTE_ARRAY};
+    static const int ptypes[] = {PQ_TYPE_BOOLEAN, PQ_TYPE_INT32, PQ_TYPE_INT64, PQ_TYPE_BYTE_ARRAY};
     static const int widths[] = {1, 4, 8, 0};
     c->ptype = ptypes[s->type];
     c->width = widths[s->type];

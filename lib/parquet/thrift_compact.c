@@ -34,7 +34,7 @@ static void field_header(tc_writer *t, int16_t id, int type)
 
 int tc_finish(tc_writer *t)
 {
-    put_u8(t, 0);
+    put_u8(t, TC_STOP);
     if (t->depth != 0)
         t->err = 1;
     return t->err ? -1 : 0;
@@ -108,7 +108,7 @@ void tc_elem_struct_begin(tc_writer *t)
 
 void tc_struct_end(tc_writer *t)
 {
-    put_u8(t, 0);
+    put_u8(t, TC_STOP);
     if (t->depth > 0)
         t->depth--;
     else

@@ -6,21 +6,7 @@
 #define CF_THRIFT_COMPACT_H
 
 #include "parquet/pq_buf.h"
-
-enum {
-    TC_BOOL_TRUE = 1,
-    TC_BOOL_FALSE = 2,
-    TC_BYTE = 3,
-    TC_I16 = 4,
-    TC_I32 = 5,
-    TC_I64 = 6,
-    TC_DOUBLE = 7,
-    TC_BINARY = 8,
-    TC_LIST = 9,
-    TC_SET = 10,
-    TC_MAP = 11,
-    TC_STRUCT = 12,
-};
+#include "parquet/pq_format.h" /* the TC_* type ids */
 
 #define TC_MAX_DEPTH 16
 

@@ -1,6 +1,8 @@
 /* Output files per variant and first_seen bucket (files.h). */
 #include "sink/files.h"
 
+#include "util/dirs.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,23 +50,13 @@ static int variant_index(int variant)
 
 int cf_mkdirs(const char *path, char *err, size_t errlen)
 {
-    char buf[4096];
-    size_t len = strlen(path);
-    if (len == 0 || len >= sizeof buf) {
-        snprintf(err, errlen, "%s: bad directory name", path);
+    char failed[4096];
+    if (cf_mkdir_p(path, failed, sizeof failed) != 0) {
+        if (failed[0])
+            snprintf(err, errlen, "%s: cannot create directory: %s", failed, strerror(errno));
+        else
+            snprintf(err, errlen, "%s: bad directory name", path);
         return -1;
-    }
-    memcpy(buf, path, len + 1);
-    for (size_t k = 1; k <= len; k++) {
-        if (buf[k] != '/' && buf[k] != 0)
-            continue;
-        char c = buf[k];
-        buf[k] = 0;
-        if (mkdir(buf, 0777) != 0 && errno != EEXIST) {
-            snprintf(err, errlen, "%s: cannot create directory: %s", buf, strerror(errno));
-            return -1;
-        }
-        buf[k] = c;
     }
     struct stat st;
     if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode)) {

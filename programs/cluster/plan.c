@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../common/progutil.h"
 #include "cluster.h"
 #include "pack.h"
 #include "plan_file.h"

@@ -16,20 +16,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../common/progutil.h"
 #include "cluster.h"
 #include "plan_file.h"
 #include "task_files.h"
 #include "customflow.h"
-
-static cf_session *running; /* for the signal handler */
-static volatile sig_atomic_t stop_signal;
-
-static void on_signal(int sig)
-{
-    stop_signal = sig;
-    if (running)
-        cf_session_stop(running);
-}
 
 static void task_usage(FILE *f)
 {
@@ -181,12 +172,7 @@ int task_main(int argc, char **argv)
     } else if (set_task_jobs(cfg, p.options, err, sizeof err) != 0) {
         status = 2;
     } else if ((s = cf_session_new(cfg, log_warning, log, err, sizeof err))) {
-        running = s;
-        struct sigaction sa;
-        memset(&sa, 0, sizeof sa);
-        sa.sa_handler = on_signal;
-        sigaction(SIGINT, &sa, NULL);
-        sigaction(SIGTERM, &sa, NULL);
+        stop_on_signals(s);
         signal(SIGXFSZ, SIG_IGN);
         int rc = cf_convert_inputs(s, (const char *const *)t->inputs, t->n_inputs, &reps, &n_reps,
                                    NULL, NULL, err, sizeof err);
@@ -198,11 +184,11 @@ int task_main(int argc, char **argv)
             if (reps[m].status == CF_STATUS_FAILED || reps[m].status == CF_STATUS_DAMAGED)
                 snprintf(err, sizeof err, "%s", reps[m].message);
         }
-        if (stop_signal) {
+        int sig = stop_signal_received();
+        if (sig) {
             state = "interrupted";
-            status = 128 + stop_signal;
-            snprintf(err, sizeof err, "stopped by signal %d; unfinished outputs removed",
-                     (int)stop_signal);
+            status = 128 + sig;
+            snprintf(err, sizeof err, "stopped by signal %d; unfinished outputs removed", sig);
         } else if (rc >= 0) {
             /* A damaged input converts the same every time: the task is
              * done, and its state says so. */
@@ -214,7 +200,7 @@ int task_main(int argc, char **argv)
                 status = 0;
             }
         }
-        running = NULL;
+        stop_on_signals_end();
     }
     double secs = seconds_since(&t0);
     if (status != 0 || err[0])

@@ -9,27 +9,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-int make_dirs(const char *path)
-{
-    char buf[PATH_MAX];
-    size_t n = strlen(path);
-    if (n == 0 || n >= sizeof buf) {
-        errno = ENAMETOOLONG;
-        return -1;
-    }
-    memcpy(buf, path, n + 1);
-    for (size_t k = 1; k <= n; k++) {
-        if (buf[k] != '/' && buf[k] != 0)
-            continue;
-        char c = buf[k];
-        buf[k] = 0;
-        if (mkdir(buf, 0777) != 0 && errno != EEXIST)
-            return -1;
-        buf[k] = c;
-    }
-    return 0;
-}
-
 void task_file_path(char *buf, size_t len, const char *out, size_t k, const char *suffix)
 {
     snprintf(buf, len, "%s/%s/%zu.%s", out, TASKS_DIR, k, suffix);

@@ -15,8 +15,6 @@
 
 #define TASKS_DIR "tasks"
 
-/* mkdir -p. */
-int make_dirs(const char *path);
 /* Removes the K.status and K.log files of OUT/tasks (a new plan). */
 int task_files_clear(const char *out, char *err, size_t errlen);
 /* OUT/tasks/K.SUFFIX into buf. */

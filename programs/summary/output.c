@@ -110,6 +110,22 @@ int make_view(const variant *v, int by_name, int64_t opt_packets, int64_t opt_pa
     return 0;
 }
 
+/* Two rows of the text or markdown summary: "LIMITED: N of TOTAL (S%)" and
+ * "PER: p50 A, p90 B, p95 C, p99 D" ("-" for both when TOTAL is 0). */
+static void within_rows(FILE *f, const char *pre, const char *sep, const char *post,
+                        const char *limited, uint64_t within, uint64_t total, const char *share,
+                        const char *per, const uint64_t p[4])
+{
+    char line[256];
+    snprintf(line, sizeof line, "%" PRIu64 " of %" PRIu64 " (%s%%)", within, total, share);
+    fprintf(f, "%s%s%s%s%s", pre, limited, sep, total ? line : "-", post);
+    if (total)
+        fprintf(f, "%s%s%sp50 %" PRIu64 ", p90 %" PRIu64 ", p95 %" PRIu64 ", p99 %" PRIu64 "%s",
+                pre, per, sep, p[0], p[1], p[2], p[3], post);
+    else
+        fprintf(f, "%s%s%s-%s", pre, per, sep, post);
+}
+
 void print_text(FILE *f, const view *w, int md)
 {
     const variant *v = w->v;
@@ -143,32 +159,17 @@ void print_text(FILE *f, const view *w, int md)
         fprintf(f, "  %-*s %12" PRIu64 " %8s\n\n", (int)width, "total", v->st.records,
                 v->st.records ? "100.00%" : "-");
     }
-    char line[256];
+    char limited[128];
     const char *pre = md ? "| " : "";
     const char *sep = md ? " | " : ": ";
     const char *post = md ? " |\n" : "\n";
-    snprintf(line, sizeof line, "%" PRIu64 " of %" PRIu64 " (%s%%)", w->rec_within, w->rec_total,
-             w->rec_share);
-    fprintf(f, "%srecords with at most %" PRIu64 " packets%s%s%s", pre, w->ilimit, sep,
-            w->rec_total ? line : "-", post);
-    if (w->rec_total)
-        fprintf(f,
-                "%spackets per record%sp50 %" PRIu64 ", p90 %" PRIu64 ", p95 %" PRIu64
-                ", p99 %" PRIu64 "%s",
-                pre, sep, w->rec_p[0], w->rec_p[1], w->rec_p[2], w->rec_p[3], post);
-    else
-        fprintf(f, "%spackets per record%s-%s", pre, sep, post);
-    snprintf(line, sizeof line, "%" PRIu64 " of %" PRIu64 " (%s%%)", w->pay_within, w->pay_total,
-             w->pay_share);
-    fprintf(f, "%spackets with a payload of at most %" PRIu64 " bytes%s%s%s", pre, w->jlimit, sep,
-            w->pay_total ? line : "-", post);
-    if (w->pay_total)
-        fprintf(f,
-                "%spayload bytes per packet%sp50 %" PRIu64 ", p90 %" PRIu64 ", p95 %" PRIu64
-                ", p99 %" PRIu64 "%s",
-                pre, sep, w->pay_p[0], w->pay_p[1], w->pay_p[2], w->pay_p[3], post);
-    else
-        fprintf(f, "%spayload bytes per packet%s-%s", pre, sep, post);
+    snprintf(limited, sizeof limited, "records with at most %" PRIu64 " packets", w->ilimit);
+    within_rows(f, pre, sep, post, limited, w->rec_within, w->rec_total, w->rec_share,
+                "packets per record", w->rec_p);
+    snprintf(limited, sizeof limited, "packets with a payload of at most %" PRIu64 " bytes",
+             w->jlimit);
+    within_rows(f, pre, sep, post, limited, w->pay_within, w->pay_total, w->pay_share,
+                "payload bytes per packet", w->pay_p);
     if (v->files_no_hist)
         fprintf(f, "%spayload sizes%snot recorded in %zu file%s%s", pre, sep, v->files_no_hist,
                 v->files_no_hist == 1 ? "" : "s", post);

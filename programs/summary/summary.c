@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "../common/progutil.h"
 #include "customflow.h"
 #include "figures.h"
 #include "summary_int.h"
@@ -450,23 +451,6 @@ static int cmp_variant(const void *a, const void *b)
     if (rx != ry)
         return rx - ry;
     return strcmp(x->name, y->name);
-}
-
-/* Creates DIR (and its parents) for --cdf/--plot. */
-static int make_dirs(const char *dir)
-{
-    char p[PATH_MAX];
-    if (snprintf(p, sizeof p, "%s", dir) >= (int)sizeof p)
-        return -1;
-    for (char *c = p + 1; *c; c++) {
-        if (*c != '/')
-            continue;
-        *c = 0;
-        if (mkdir(p, 0777) != 0 && errno != EEXIST)
-            return -1;
-        *c = '/';
-    }
-    return mkdir(p, 0777) != 0 && errno != EEXIST ? -1 : 0;
 }
 
 static int figures(const view *w, const char *cdf_dir, const char *plot_dir)

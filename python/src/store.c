@@ -113,17 +113,18 @@ static uint32_t intern_cstr(cfpy_strtab *t, const char *s)
 
 /* ---- rows ---- */
 
+/* In the reserve_* functions: grows the array st->FIELD to cap elements. */
+#define GROW(field) grow((void **)&st->field, sizeof *st->field, cap, 0)
+
 static int reserve_rows(cfpy_store *st, size_t need)
 {
     if (need + 1 <= st->row_cap)
         return 0;
     size_t cap = next_cap(st->row_cap, need + 1);
-#define G(field) grow((void **)&st->field, sizeof *st->field, cap, 0)
-    if (G(variant) || G(device) || G(remote_ip) || G(remote_name) || G(first_seen) || G(protocol) ||
-        G(device_port) || G(remote_port) || G(total_bytes) || G(total_packets) || G(pkt_start) ||
-        G(ctx_start))
+    if (GROW(variant) || GROW(device) || GROW(remote_ip) || GROW(remote_name) || GROW(first_seen) ||
+        GROW(protocol) || GROW(device_port) || GROW(remote_port) || GROW(total_bytes) ||
+        GROW(total_packets) || GROW(pkt_start) || GROW(ctx_start))
         return -1;
-#undef G
     if (st->row_cap == 0)
         st->pkt_start[0] = st->ctx_start[0] = 0;
     st->row_cap = cap;
@@ -135,10 +136,9 @@ static int reserve_packets(cfpy_store *st, size_t need)
     if (need <= st->pkt_cap)
         return 0;
     size_t cap = next_cap(st->pkt_cap, need);
-#define G(field) grow((void **)&st->field, sizeof *st->field, cap, 0)
-    if (G(offset_us) || G(size) || G(direction) || G(payload_len) || G(payload_start))
+    if (GROW(offset_us) || GROW(size) || GROW(direction) || GROW(payload_len) ||
+        GROW(payload_start))
         return -1;
-#undef G
     st->pkt_cap = cap;
     return 0;
 }
@@ -148,8 +148,7 @@ static int reserve_context(cfpy_store *st, size_t need)
     if (need <= st->ctx_cap)
         return 0;
     size_t cap = next_cap(st->ctx_cap, need);
-    if (grow((void **)&st->ctx_rows, sizeof *st->ctx_rows, cap, 0) ||
-        grow((void **)&st->ctx_file, sizeof *st->ctx_file, cap, 0))
+    if (GROW(ctx_rows) || GROW(ctx_file))
         return -1;
     st->ctx_cap = cap;
     return 0;
@@ -160,11 +159,13 @@ static int reserve_payload(cfpy_store *st, size_t need)
     if (need <= st->payload_cap)
         return 0;
     size_t cap = next_cap(st->payload_cap, need);
-    if (grow((void **)&st->payload, 1, cap, 0) != 0)
+    if (GROW(payload))
         return -1;
     st->payload_cap = cap;
     return 0;
 }
+
+#undef GROW
 
 int cfpy_store_add(cfpy_store *st, const cf_record *r)
 {

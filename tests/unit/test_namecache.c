@@ -148,10 +148,55 @@ static void test_refresh_order(void)
     cf_namecache_free(c);
 }
 
+/* A cap that leaves the table no room to grow: a new address evicts the
+ * oldest to make room in the table, while the bytes are still well under
+ * the cap; every other address stays. */
+static void test_table_room(void)
+{
+    cf_namecache *c = cf_namecache_new(0);
+    cf_namecache_stats st;
+    cf_namecache_stats_get(c, &st);
+    const uint64_t empty = st.bytes; /* the table alone */
+    cf_addr a = A("10.2.0.0");
+    cf_namecache_put(c, NULL, &a, "n", 0);
+    cf_namecache_stats_get(c, &st);
+    const uint64_t per_put = st.bytes - empty; /* one any-host entry */
+    cf_namecache_free(c);
+
+    /* entries fill at most half of the table's slots: room for the entries
+     * of a full table, plus a few, but not for a table twice as large */
+    const uint64_t cap = empty + (empty / 32 + 4) * per_put;
+    CHECK(cap < 2 * empty + empty / 32 * per_put);
+    c = cf_namecache_new(cap);
+    uint32_t k = 0;
+    for (; k < 100000; k++) {
+        a.b[2] = (uint8_t)(k >> 8);
+        a.b[3] = (uint8_t)k;
+        CHECK_EQ_INT(cf_namecache_put(c, NULL, &a, "n", k), 0);
+        cf_namecache_stats_get(c, &st);
+        CHECK(st.bytes <= cap);
+        if (st.evicted)
+            break;
+    }
+    CHECK_EQ_INT(st.evicted, 1);
+    CHECK(st.bytes + 2 * per_put <= cap); /* not for the bytes: for the table */
+    CHECK_EQ_INT(st.entries, k);
+    CHECK_EQ_INT(st.bytes, empty + k * per_put); /* the table did not grow */
+    cf_addr first = A("10.2.0.0");
+    CHECK(cf_namecache_get(c, NULL, &first, NULL, NULL) == NULL);
+    for (uint32_t j = 1; j <= k; j++) {
+        a.b[2] = (uint8_t)(j >> 8);
+        a.b[3] = (uint8_t)j;
+        CHECK_EQ_STR(cf_namecache_get(c, NULL, &a, NULL, NULL), "n");
+    }
+    cf_namecache_free(c);
+}
+
 int main(void)
 {
     test_lookup();
     test_cap();
     test_refresh_order();
+    test_table_room();
     return check_report();
 }

@@ -32,7 +32,7 @@ static void test_thrift(void)
     tr_struct_begin(&t, &last);
     while (tr_field(&t, &last, &ft, &id)) {
         if (id == 1) {
-            CHECK_EQ_INT(ft, TR_I32);
+            CHECK_EQ_INT(ft, TC_I32);
             CHECK_EQ_INT(tr_int_value(&t, ft), -3);
             seen |= 1;
         } else if (id == 2) {
@@ -51,7 +51,7 @@ static void test_thrift(void)
             int et;
             uint32_t n = tr_list(&t, &et);
             CHECK_EQ_INT(n, 2);
-            CHECK_EQ_INT(et, TR_I32);
+            CHECK_EQ_INT(et, TC_I32);
             CHECK_EQ_INT(tr_i32(&t), 1);
             CHECK_EQ_INT(tr_i32(&t), 2);
             seen |= 16;
@@ -85,25 +85,25 @@ static void test_thrift(void)
     /* errors: truncated binary, list longer than data, deep nesting, bad type */
     static const uint8_t e1[] = {0x18, 0x05, 'a'};
     tr_init(&t, e1, sizeof e1);
-    tr_skip(&t, TR_STRUCT);
+    tr_skip(&t, TC_STRUCT);
     CHECK(t.err != NULL);
     static const uint8_t e2[] = {0x19, 0xf5, 0xff, 0xff, 0x7f};
     tr_init(&t, e2, sizeof e2);
-    tr_skip(&t, TR_STRUCT);
+    tr_skip(&t, TC_STRUCT);
     CHECK(t.err != NULL);
     uint8_t deep[200];
     memset(deep, 0x1c, sizeof deep);
     tr_init(&t, deep, sizeof deep);
-    tr_skip(&t, TR_STRUCT);
+    tr_skip(&t, TC_STRUCT);
     CHECK(t.err != NULL);
     static const uint8_t e3[] = {0x1d, 0x00};
     tr_init(&t, e3, sizeof e3);
-    tr_skip(&t, TR_STRUCT);
+    tr_skip(&t, TC_STRUCT);
     CHECK(t.err != NULL);
     static const uint8_t e4[] = {0x16, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
                                  0xff, 0xff, 0xff, 0xff, 0x01, 0x00};
     tr_init(&t, e4, sizeof e4);
-    tr_skip(&t, TR_STRUCT);
+    tr_skip(&t, TC_STRUCT);
     CHECK(t.err != NULL);
 }
 
@@ -330,12 +330,12 @@ static void check_file(const char *path, int want_multi_rg)
         CHECK(pq_reader_num_row_groups(r) > 1);
     const pq_leaf *l = pq_reader_leaf(r, C_DEV);
     CHECK_EQ_STR(l->path, "device");
-    CHECK_EQ_INT(l->type, PQR_BYTE_ARRAY);
+    CHECK_EQ_INT(l->type, PQ_TYPE_BYTE_ARRAY);
     CHECK_EQ_INT(l->logical, PQR_LT_STRING);
     CHECK_EQ_INT(l->max_def, 0);
     l = pq_reader_leaf(r, C_TS);
     CHECK_EQ_INT(l->logical, PQR_LT_TIMESTAMP);
-    CHECK_EQ_INT(l->time_unit, PQR_UNIT_MICROS);
+    CHECK_EQ_INT(l->time_unit, PQ_UNIT_MICROS);
     CHECK_EQ_INT(l->utc, 1);
     l = pq_reader_leaf(r, C_PROTO);
     CHECK_EQ_INT(l->logical, PQR_LT_INT);
