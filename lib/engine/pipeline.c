@@ -416,6 +416,13 @@ int cf_run_checked(cf_session *s, cf_source *src, cf_sink *const *sinks, size_t 
                         goto failed;
                 }
             }
+            /* A stop request ends a file conversion at once (one load of
+             * an atomic int a frame): a slowly fed pipe gives far fewer
+             * frames a second than the batches below count. */
+            if (!src->live && cf_session_stopping(s)) {
+                interrupted = 1;
+                break;
+            }
             if ((rep->frames & 0xfff) != 0)
                 continue;
         } else if (st == CF_SRC_TICK) {

@@ -254,6 +254,7 @@ int cf_convert_window(cf_session *s, const cf_capture_info *caps, size_t n, int6
         }
         w->base.ops = &window_ops;
         w->base.session = s;
+        w->base.blocking = w->in->blocking; /* a FIFO: read where signals reach it */
         snprintf(w->base.name, sizeof w->base.name, "%s", name);
         snprintf(w->base.stem, sizeof w->base.stem, "%s", stem);
         w->end_us = end;
