@@ -380,7 +380,7 @@ int cf_run_checked(cf_session *s, cf_source *src, cf_sink *const *sinks, size_t 
     const int64_t bucket_us = cfg->rotate_us > 0 ? cfg->rotate_us
                               : cfg->partition   ? INT64_C(86400000000)
                                                  : 0;
-    int64_t last_bucket = INT64_MIN;
+    int64_t last_bucket = INT64_MIN, newest = INT64_MIN;
     int64_t now_us = 0;
     int interrupted = 0;
     while ((st = cf_decode_stage_next(decoder, &why, &pkt, &now_us, rep->message,
@@ -401,7 +401,13 @@ int cf_run_checked(cf_session *s, cf_source *src, cf_sink *const *sinks, size_t 
              * enters a new interval (not only every 4096 frames), so that
              * which files close on the way, without the run-final
              * metadata, depends on the packets alone (window.h). */
-            if (why == CF_DECODED && bucket_us > 0) {
+            if (why == CF_DECODED && pkt.ts_us > newest)
+                newest = pkt.ts_us;
+            /* The horizon is at most the newest timestamp - L: until that
+             * reaches the next interval, no packet can move it there. */
+            if (why == CF_DECODED && bucket_us > 0 &&
+                (last_bucket == INT64_MIN ||
+                 newest - cfg->lifetime_us >= cf_rotate_end(last_bucket, bucket_us))) {
                 int64_t h = cf_assembler_horizon(ru.as);
                 int64_t b = h == INT64_MIN ? INT64_MIN : cf_rotate_start(h, bucket_us);
                 if (b > last_bucket) {
