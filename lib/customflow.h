@@ -372,7 +372,7 @@ CF_API void cf_capture_info_free(cf_capture_info *info);
  * day and no --names; records closed early (--max-flows, --max-memory)
  * fail it.
  *
- * Reads the captures that overlap [S, to_us + L) from S on, S = from_us -
+ * Reads the captures that overlap [S, to_us + 2L) from S on, S = from_us -
  * L first; when some record of the window may depend on what came before
  * S (engine/window.h explains the check), it removes what it wrote and
  * reads again from one day before from_us, then 2, 4, ... days, at most

@@ -305,8 +305,8 @@ static int cmp_i64(const void *a, const void *b)
 
 /* --merge: every capture scanned (timestamps, days, identity: the whole
  * set is read once here), then a task per UTC day that has frames,
- * largest first. A task lists the captures overlapping its day widened by
- * L on each side; its BYTES are theirs. */
+ * largest first. A task lists the captures overlapping its day widened by L before
+ * and 2L after (what it reads first); its BYTES are theirs. */
 static int build_day_tasks(cf_session *s, const capture_entry *caps, size_t n, plan *p, char *err,
                            size_t errlen)
 {
@@ -377,7 +377,7 @@ static int build_day_tasks(cf_session *s, const capture_entry *caps, size_t n, p
         }
         for (size_t k = 0; !rc && k < p->n_captures; k++) {
             const plan_capture *c = &p->captures[k];
-            if (c->frames && c->first_us < t->to_us + L && c->last_us >= t->from_us - L) {
+            if (c->frames && c->first_us < t->to_us + 2 * L && c->last_us >= t->from_us - L) {
                 t->inputs[t->n_inputs++] = c->path;
                 t->bytes += c->bytes;
             }

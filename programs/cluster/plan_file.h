@@ -24,7 +24,7 @@
  * are absolute paths without tabs or newlines. A per-day task converts
  * the records of its day [FROM, TO) of the --merge conversion of the
  * capture lines (cf_convert_window); its INPUT fields name the captures
- * it reads first (those overlapping [FROM - L, TO + L)), for the log and
+ * it reads first (those overlapping [FROM - L, TO + 2L)), for the log and
  * for balance; it may read further back. Lines starting with '#'
  * are comments. A reader refuses another version or an unknown line. */
 #ifndef CF_CLUSTER_PLAN_FILE_H
