@@ -332,6 +332,59 @@ CF_API void cf_inputs_free(char **captures, size_t n);
  * extensions; "stdin" for "-". */
 CF_API void cf_input_stem(const char *input, char *stem, size_t len);
 
+/* ---- A --merge conversion split by day (customflow plan / task) ----
+ *
+ * The records of one UTC day (or any window of whole --rotate intervals)
+ * of a --merge --rotate conversion can be made apart from the others,
+ * byte for byte as the whole conversion makes them: see
+ * cf_convert_window. cf_capture_scan gives what it needs of each
+ * capture. */
+
+typedef struct cf_capture_info {
+    const char *path;       /* set by the caller */
+    int64_t first_us;       /* earliest frame timestamp (INT64_MAX: no frame) */
+    int64_t last_us;        /* latest (INT64_MIN: no frame) */
+    int64_t last_packet_us; /* latest of a frame that decodes to an IP packet */
+    uint64_t frames;        /* frames read */
+    int ordered;            /* 1: no frame's timestamp is before its predecessor's */
+    char digest[65];        /* identity (per the session's input-hash; "" for none) */
+    uint64_t bytes;         /* bytes of the file as stored (customflow.input_bytes) */
+    int64_t *days;          /* the UTC days that have frames (day 0: 1970-01-01), */
+    size_t n_days;          /* ascending; complete when ordered */
+} cf_capture_info;
+
+/* Reads info->path to its end: timestamps, order, days, identity (and
+ * decodes each frame, for last_packet_us) into *info (cf_capture_info_free it in every case). 0, 1
+ * when the capture is damaged part way (info covers the frames before the damage; message in err),
+ * -1 when it cannot be read (message). */
+CF_API int cf_capture_scan(cf_session *s, cf_capture_info *info, char *err, size_t errlen);
+/* Frees info->days (the path is the caller's). */
+CF_API void cf_capture_info_free(cf_capture_info *info);
+
+/* Into the configured files: the records with first_seen in the UTC day
+ * [from_us, to_us) of the --merge conversion of caps[0..n-1] (every
+ * capture of the set, in the order --merge is given them, scanned by
+ * cf_capture_scan and ordered; a set of one is converted as that capture
+ * alone), byte for byte as that conversion writes them: same file names
+ * (the first capture's stem), same records, same metadata (the set's
+ * name and identity). The configuration needs a file per day (--rotate
+ * 1d, or --partition without a shorter --rotate), a lifetime of at most a
+ * day and no --names; records closed early (--max-flows, --max-memory)
+ * fail it.
+ *
+ * Reads the captures that overlap [S, to_us + 2L) from S on, S = from_us -
+ * L first; when some record of the window may depend on what came before
+ * S (engine/window.h explains the check), it removes what it wrote and
+ * reads again from one day before from_us, then 2, 4, ... days, at most
+ * from the set's first frame: the reading costs at most about twice the
+ * last attempt's. *read_from_us (may be NULL) gets the S of the attempt
+ * that succeeded (INT64_MIN: the set's start). Files appear only once
+ * complete. 0 done, -1 failed or interrupted (message in err; no file
+ * left); *rep as cf_run fills it (cf_report_free it in every case). */
+CF_API int cf_convert_window(cf_session *s, const cf_capture_info *caps, size_t n, int64_t from_us,
+                             int64_t to_us, cf_report *rep, int64_t *read_from_us, char *err,
+                             size_t errlen);
+
 /* ---- Reading the files customflow wrote ---- */
 
 typedef struct cf_reader cf_reader;

@@ -10,22 +10,26 @@
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: cf-gencap --preset sample|iot-day|flood [-o OUT] [--devices-out FILE]\n"
-               "                 [--seed N] [--duration S] [--max-bytes N] [--max-packets N]\n"
-               "                 [--devices N] [--format pcap|pcap-ns|pcap-be|pcapng]\n"
-               "\n"
-               "Writes a deterministic synthetic IoT home capture (Ethernet).\n"
-               "  --preset P        sample: ~5 min, 8 devices, < 1 MB (default input)\n"
-               "                    iot-day: 24 h simulated with camera streams\n"
-               "                    flood: 2 min with a scan of many short flows\n"
-               "  -o OUT            output file ('-' for stdout; default PRESET.pcap)\n"
-               "  --devices-out F   also write the device list (UNSW style, CRLF)\n"
-               "  --seed N          PRNG seed (default 1); same options, same bytes\n"
-               "  --duration S      simulated seconds (overrides the preset)\n"
-               "  --max-bytes N     stop before the file exceeds N bytes (K/M/G suffix ok)\n"
-               "  --max-packets N   stop after N packets\n"
-               "  --devices N       number of IoT devices (1..150, default 8)\n"
-               "  --format F        pcap (us, default), pcap-ns, pcap-be, pcapng (ns)\n");
+    fprintf(
+        f,
+        "usage: cf-gencap --preset sample|iot-day|flood [-o OUT] [--devices-out FILE]\n"
+        "                 [--seed N] [--duration S] [--max-bytes N] [--max-packets N]\n"
+        "                 [--devices N] [--start EPOCH_S] [--format pcap|pcap-ns|pcap-be|pcapng]\n"
+        "\n"
+        "Writes a deterministic synthetic IoT home capture (Ethernet).\n"
+        "  --preset P        sample: ~5 min, 8 devices, < 1 MB (default input)\n"
+        "                    iot-day: 24 h simulated with camera streams\n"
+        "                    flood: 2 min with a scan of many short flows\n"
+        "  -o OUT            output file ('-' for stdout; default PRESET.pcap)\n"
+        "  --devices-out F   also write the device list (UNSW style, CRLF)\n"
+        "  --seed N          PRNG seed (default 1); same options, same bytes\n"
+        "  --duration S      simulated seconds (overrides the preset)\n"
+        "  --start EPOCH_S   first timestamp, seconds since the epoch (default\n"
+        "                    1700000000, 2023-11-14 22:13:20 UTC)\n"
+        "  --max-bytes N     stop before the file exceeds N bytes (K/M/G suffix ok)\n"
+        "  --max-packets N   stop after N packets\n"
+        "  --devices N       number of IoT devices (1..150, default 8)\n"
+        "  --format F        pcap (us, default), pcap-ns, pcap-be, pcapng (ns)\n");
 }
 
 static int bad(const char *msg, const char *arg)
@@ -60,7 +64,7 @@ static int parse_count(const char *s, uint64_t *out)
 int main(int argc, char **argv)
 {
     const char *preset = NULL, *out = NULL, *devout = NULL, *format = "pcap";
-    uint64_t seed = 1, max_bytes = 0, max_packets = 0, devices = 0;
+    uint64_t seed = 1, max_bytes = 0, max_packets = 0, devices = 0, start = 1700000000;
     double duration = -1;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -72,7 +76,7 @@ int main(int argc, char **argv)
                     !strcmp(a, "--devices-out") || !strcmp(a, "--seed") ||
                     !strcmp(a, "--duration") || !strcmp(a, "--max-bytes") ||
                     !strcmp(a, "--max-packets") || !strcmp(a, "--format") ||
-                    !strcmp(a, "--devices");
+                    !strcmp(a, "--devices") || !strcmp(a, "--start");
         if (!known)
             return bad("unknown argument", a);
         if (i + 1 >= argc)
@@ -98,6 +102,10 @@ int main(int argc, char **argv)
                 return bad("bad number", v);
             if (!strcmp(a, "--seed"))
                 seed = n;
+            else if (!strcmp(a, "--start") && (n < 1 || n > 4000000000u))
+                return bad("bad --start (seconds since the epoch, 1..4000000000)", v);
+            else if (!strcmp(a, "--start"))
+                start = n;
             else if (!strcmp(a, "--max-bytes"))
                 max_bytes = n;
             else if (!strcmp(a, "--max-packets"))
@@ -113,7 +121,7 @@ int main(int argc, char **argv)
     syn_home_options o;
     memset(&o, 0, sizeof o);
     o.seed = seed;
-    o.start_ns = 1700000000ll * 1000000000ll;
+    o.start_ns = (int64_t)start * 1000000000ll;
     o.devices = (int)devices;
     if (!strcmp(preset, "sample")) {
         o.duration_s = 300;

@@ -14,6 +14,8 @@
 #include "engine/session.h"
 #include "engine/sink.h"
 #include "engine/source.h"
+#include "engine/window.h"
+#include "sink/rotate.h"
 #include "flow/record.h"
 #include "names/namecache.h"
 #include "util/digest.h"
@@ -299,6 +301,13 @@ static int fill_devices(run *ru)
 int cf_run(cf_session *s, cf_source *src, cf_sink *const *sinks, size_t n_sinks, cf_report *rep,
            cf_progress_fn progress, void *progress_ctx, char *err, size_t errlen)
 {
+    return cf_run_checked(s, src, sinks, n_sinks, rep, progress, progress_ctx, NULL, err, errlen);
+}
+
+int cf_run_checked(cf_session *s, cf_source *src, cf_sink *const *sinks, size_t n_sinks,
+                   cf_report *rep, cf_progress_fn progress, void *progress_ctx, cf_run_check *check,
+                   char *err, size_t errlen)
+{
     const cf_config *cfg = s->cfg;
     memset(rep, 0, sizeof *rep);
     if (errlen)
@@ -321,6 +330,12 @@ int cf_run(cf_session *s, cf_source *src, cf_sink *const *sinks, size_t n_sinks,
         .max_flows = cfg->max_flows,
         .max_memory_bytes = cfg->max_memory,
     };
+    if (check) {
+        ao.check = 1;
+        ao.anchor_from_us = check->anchor_from_us;
+        ao.check_from_us = check->check_from_us;
+        ao.check_to_us = check->check_to_us;
+    }
     if (cfg->names && !(ao.names = ru.names = cf_namecache_new(0))) {
         snprintf(err, errlen, "%s: out of memory", src->name);
         goto done;
@@ -360,6 +375,12 @@ int cf_run(cf_session *s, cf_source *src, cf_sink *const *sinks, size_t n_sinks,
     cf_packet pkt;
     cf_skip_reason why;
     int st;
+    /* The interval files are rotated by (--rotate, or a day with
+     * --partition; 0: one file) and the horizon's last one. */
+    const int64_t bucket_us = cfg->rotate_us > 0 ? cfg->rotate_us
+                              : cfg->partition   ? INT64_C(86400000000)
+                                                 : 0;
+    int64_t last_bucket = INT64_MIN, newest = INT64_MIN;
     int64_t now_us = 0;
     int interrupted = 0;
     while ((st = cf_decode_stage_next(decoder, &why, &pkt, &now_us, rep->message,
@@ -369,10 +390,44 @@ int cf_run(cf_session *s, cf_source *src, cf_sink *const *sinks, size_t n_sinks,
             if (why != CF_DECODED) {
                 if ((unsigned)why < sizeof rep->skipped / sizeof rep->skipped[0])
                     rep->skipped[why]++;
+            } else if (check && pkt.ts_us < check->anchor_from_us) {
+                /* A day's task: before the read-back start. */
             } else {
                 rep->packets_decoded++;
                 if (cf_assembler_add(ru.as, &pkt) != 0)
                     goto failed;
+            }
+            /* Files close at the first packet after which the horizon
+             * enters a new interval (not only every 4096 frames), so that
+             * which files close on the way, without the run-final
+             * metadata, depends on the packets alone (window.h). */
+            if (why == CF_DECODED && pkt.ts_us > newest)
+                newest = pkt.ts_us;
+            /* The horizon is at most the newest timestamp - L: until that
+             * reaches the next interval, no packet can move it there. */
+            if (why == CF_DECODED && bucket_us > 0 &&
+                (last_bucket == INT64_MIN ||
+                 newest - cfg->lifetime_us >= cf_rotate_end(last_bucket, bucket_us))) {
+                int64_t h = cf_assembler_horizon(ru.as);
+                int64_t b = h == INT64_MIN ? INT64_MIN : cf_rotate_start(h, bucket_us);
+                if (b > last_bucket) {
+                    last_bucket = b;
+                    /* A day's task: the whole conversion closes the day's
+                     * files here; nothing after matters to them. */
+                    if (check && h >= check->check_to_us) {
+                        check->closed_mid_run = 1;
+                        break;
+                    }
+                    if (advance_sinks(&ru) != 0)
+                        goto failed;
+                }
+            }
+            /* A stop request ends a file conversion at once (one load of
+             * an atomic int a frame): a slowly fed pipe gives far fewer
+             * frames a second than the batches below count. */
+            if (!src->live && cf_session_stopping(s)) {
+                interrupted = 1;
+                break;
             }
             if ((rep->frames & 0xfff) != 0)
                 continue;
@@ -416,11 +471,19 @@ int cf_run(cf_session *s, cf_source *src, cf_sink *const *sinks, size_t n_sinks,
         snprintf(err, errlen, "%s: interrupted", src->name);
         goto done_abort;
     }
+    if (st < 0 && check) {
+        /* A day's task stands for part of a whole conversion: damage
+         * seen now (the plan found none) fails it. */
+        snprintf(err, errlen, "%s", rep->message);
+        goto done_abort;
+    }
     if (st < 0) {
         rep->status = CF_STATUS_DAMAGED;
     } else {
         rep->message[0] = 0;
     }
+    if (check && !check->closed_mid_run)
+        check->closed_mid_run = check->later_packet;
     if (cf_assembler_finish(ru.as) != 0)
         goto failed;
     if (src->ops->identity &&
@@ -436,7 +499,21 @@ int cf_run(cf_session *s, cf_source *src, cf_sink *const *sinks, size_t n_sinks,
     rep->records_uni = ast->uni.records;
     rep->early_closed = ast->bi.early_closed + ast->uni.early_closed;
     rep->out_of_order = ast->bi.out_of_order + ast->uni.out_of_order;
-    ru.finished = 1;
+    ru.finished = !(check && check->closed_mid_run);
+    /* A day's task publishes nothing it cannot vouch for: the caller reads
+     * further back and runs again. */
+    if (check) {
+        check->unanchored = ast->unanchored;
+        if (ast->unanchored || rep->early_closed || rep->out_of_order) {
+            snprintf(err, errlen,
+                     "%s: records not determined by what was read (%" PRIu64
+                     " packets unanchored, %" PRIu64 " records closed early, %" PRIu64
+                     " out of order)",
+                     src->name, ast->unanchored, rep->early_closed, rep->out_of_order);
+            check->undetermined = 1;
+            goto done_abort;
+        }
+    }
     /* Every sink finishes before success is declared; a failed one
      * removes its own files, and the others' are removed too so the
      * outputs of one input stay whole. */

@@ -12,6 +12,7 @@
 #include "engine/meta.h"
 #include "engine/session.h"
 #include "engine/sink.h"
+#include "engine/window.h"
 #include "sink/files.h"
 #include "sink/parquetfile.h"
 #include "sink/textfile.h"
@@ -23,6 +24,8 @@ typedef struct files_sink {
     char stem[256]; /* "": the source's */
     cf_meta_fn meta;
     void *meta_ctx;
+    int windowed; /* cf_sink_files_window: records of [from, to) only */
+    int64_t from_us, to_us;
 } files_sink;
 
 /* The pipeline's metadata of one file, handed to the file's writer, plus
@@ -67,12 +70,19 @@ static int files_begin(cf_sink *k, const char *input, const char *stem, cf_meta_
 
 static int files_record(cf_sink *k, const cf_record *r, char *err, size_t errlen)
 {
-    return cf_files_record(((files_sink *)k)->files, r, err, errlen);
+    files_sink *fk = (files_sink *)k;
+    if (fk->windowed && (r->first_seen < fk->from_us || r->first_seen >= fk->to_us))
+        return 0;
+    return cf_files_record(fk->files, r, err, errlen);
 }
 
 static int files_advance(cf_sink *k, int64_t horizon_us, char *err, size_t errlen)
 {
-    return cf_files_advance(((files_sink *)k)->files, horizon_us, err, errlen);
+    files_sink *fk = (files_sink *)k;
+    /* A day's task publishes at finish, once the day is vouched for. */
+    if (fk->windowed)
+        return 0;
+    return cf_files_advance(fk->files, horizon_us, err, errlen);
 }
 
 static int files_finish(cf_sink *k, char *err, size_t errlen)
@@ -152,6 +162,23 @@ cf_sink *cf_sink_files(cf_session *s, const char *stem, char *err, size_t errlen
         return NULL;
     }
     return &fk->base;
+}
+
+cf_sink *cf_sink_files_window(cf_session *s, const char *stem, int64_t from_us, int64_t to_us,
+                              char *err, size_t errlen)
+{
+    if (!strcmp(cf_session_output(s), "-")) {
+        snprintf(err, errlen, "-o -: a day's task writes files");
+        return NULL;
+    }
+    cf_sink *k = cf_sink_files(s, stem, err, errlen);
+    if (k) {
+        files_sink *fk = (files_sink *)k;
+        fk->windowed = 1;
+        fk->from_us = from_us;
+        fk->to_us = to_us;
+    }
+    return k;
 }
 
 void cf_sink_free(cf_sink *k)

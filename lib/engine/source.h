@@ -49,4 +49,13 @@ struct cf_source {
     char stem[256];  /* output stem */
 };
 
+/* cf_source_open with the input's identity computed by hash (CF_HASH_NONE:
+ * not at all) rather than by the session's input-hash; and the merged
+ * source of such inputs (a day's task takes the set's identity from the
+ * plan). */
+cf_source *cf_source_open_hashing(cf_session *s, const char *input, cf_input_hash hash, char *err,
+                                  size_t errlen);
+cf_source *cf_source_open_merged_hashing(cf_session *s, const char *const *inputs, size_t n,
+                                         cf_input_hash hash, char *err, size_t errlen);
+
 #endif

@@ -84,6 +84,12 @@ static const cf_source_ops file_ops = {
 
 cf_source *cf_source_open(cf_session *s, const char *input, char *err, size_t errlen)
 {
+    return cf_source_open_hashing(s, input, s->cfg->input_hash, err, errlen);
+}
+
+cf_source *cf_source_open_hashing(cf_session *s, const char *input, cf_input_hash hash, char *err,
+                                  size_t errlen)
+{
     file_source *fs = calloc(1, sizeof *fs);
     if (!fs) {
         snprintf(err, errlen, "%s: out of memory", input);
@@ -93,7 +99,7 @@ cf_source *cf_source_open(cf_session *s, const char *input, char *err, size_t er
     fs->base.session = s;
     snprintf(fs->base.name, sizeof fs->base.name, "%s", input);
     cf_input_stem(input, fs->base.stem, sizeof fs->base.stem);
-    fs->cap = cf_capture_open(input, s->cfg->filter, s->cfg->input_hash, err, errlen);
+    fs->cap = cf_capture_open(input, s->cfg->filter, hash, err, errlen);
     if (!fs->cap) {
         free(fs);
         return NULL;
@@ -105,9 +111,9 @@ cf_source *cf_source_open(cf_session *s, const char *input, char *err, size_t er
      * thread of its own would add a copy of the file and a third thread
      * beside the decode stage's). SHA-256, a serial chain at ~1.5 GB/s,
      * runs on a thread of its own while the file is converted. */
-    if (s->cfg->input_hash == CF_HASH_XXH3)
+    if (hash == CF_HASH_XXH3)
         cf_capture_digest_inline(fs->cap);
-    if (s->cfg->input_hash != CF_HASH_NONE && cf_capture_hash_concurrent(fs->cap) &&
+    if (hash != CF_HASH_NONE && cf_capture_hash_concurrent(fs->cap) &&
         pthread_create(&fs->hasher, NULL, hash_thread, fs) == 0)
         fs->hashing = 1;
     return &fs->base;

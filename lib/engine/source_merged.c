@@ -14,6 +14,7 @@
 
 #include "engine/session.h"
 #include "engine/source.h"
+#include "engine/window.h"
 #include "util/digest.h"
 
 enum { NEED, HAVE, ENDED };
@@ -73,32 +74,46 @@ static uint64_t merged_offset(const cf_source *src)
     return sum;
 }
 
+int cf_merged_identity(cf_input_hash kind, const char *const *digests, const uint64_t *bytes,
+                       size_t n, char hex[65], uint64_t *total)
+{
+    cf_digest d;
+    if (cf_digest_init(&d, kind) != 0)
+        return -1;
+    *total = 0;
+    for (size_t k = 0; k < n; k++) {
+        char line[128];
+        int len = snprintf(line, sizeof line, "%s %" PRIu64 "\n", digests[k], bytes[k]);
+        cf_digest_update(&d, line, (size_t)len);
+        *total += bytes[k];
+    }
+    cf_digest_final(&d, hex);
+    cf_digest_free(&d);
+    return 0;
+}
+
 /* The identity of the set: the digest (of the session's kind) of each
  * input's "DIGEST BYTES" line in input order, and the bytes of all. */
 static int merged_identity(cf_source *src, char hex[65], uint64_t *bytes, char *err, size_t errlen)
 {
     merged_source *m = (merged_source *)src;
-    cf_digest d;
-    if (cf_digest_init(&d, src->session->cfg->input_hash) != 0) {
+    char(*h)[65] = calloc(m->n, sizeof *h);
+    const char **hp = calloc(m->n, sizeof *hp);
+    uint64_t *b = calloc(m->n, sizeof *b);
+    int rc = h && hp && b ? 0 : -1;
+    if (rc)
         snprintf(err, errlen, "out of memory");
-        return -1;
-    }
-    *bytes = 0;
-    int rc = 0;
     for (size_t k = 0; k < m->n && !rc; k++) {
-        char h[65] = "";
-        uint64_t b = 0;
-        if (m->in[k]->ops->identity(m->in[k], h, &b, err, errlen) != 0) {
-            rc = -1;
-            break;
-        }
-        char line[128];
-        int len = snprintf(line, sizeof line, "%s %" PRIu64 "\n", h, b);
-        cf_digest_update(&d, line, (size_t)len);
-        *bytes += b;
+        hp[k] = h[k];
+        rc = m->in[k]->ops->identity(m->in[k], h[k], &b[k], err, errlen);
     }
-    cf_digest_final(&d, hex);
-    cf_digest_free(&d);
+    if (!rc && cf_merged_identity(src->session->cfg->input_hash, hp, b, m->n, hex, bytes) != 0) {
+        snprintf(err, errlen, "out of memory");
+        rc = -1;
+    }
+    free(h);
+    free(hp);
+    free(b);
     return rc;
 }
 
@@ -136,6 +151,12 @@ static const cf_source_ops merged_ops = {
 cf_source *cf_source_open_merged(cf_session *s, const char *const *inputs, size_t n, char *err,
                                  size_t errlen)
 {
+    return cf_source_open_merged_hashing(s, inputs, n, s->cfg->input_hash, err, errlen);
+}
+
+cf_source *cf_source_open_merged_hashing(cf_session *s, const char *const *inputs, size_t n,
+                                         cf_input_hash hash, char *err, size_t errlen)
+{
     if (n == 0) {
         snprintf(err, errlen, "no capture to merge");
         return NULL;
@@ -160,7 +181,7 @@ cf_source *cf_source_open_merged(cf_session *s, const char *const *inputs, size_
     m->base.session = s;
     m->handed = -1;
     for (size_t k = 0; k < n; k++) {
-        m->in[k] = cf_source_open(s, inputs[k], err, errlen);
+        m->in[k] = cf_source_open_hashing(s, inputs[k], hash, err, errlen);
         if (!m->in[k]) {
             m->n = k;
             merged_close(&m->base);

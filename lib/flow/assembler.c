@@ -37,6 +37,8 @@ typedef struct rec {
     flow_key key;
     uint64_t hash;
     cf_heapnode node; /* time = first_seen */
+    int64_t last_ts;  /* newest packet (the read-back check) */
+    int anchored;     /* see check in cf_assembler_options */
     int64_t total_bytes, total_packets;
     uint32_t n;
     int64_t *offset_us;
@@ -524,7 +526,12 @@ static int to_variant(cf_assembler *a, variant *v, const flow_key *key, uint64_t
                       const cf_packet *p, int dir, uint32_t size, const uint8_t **shared)
 {
     rec *r = (rec *)cf_hmap_get(&v->table, h, key, rec_has_key, NULL);
+    /* Anchoring (read-back check): a key without an open record either
+     * was not seen since anchor_from_us or its last record was closed by
+     * the watermark (its last packet more than L before this one). */
+    int anchored = p->ts_us >= sat_add(a->o.anchor_from_us, a->o.lifetime_us);
     if (r && p->ts_us >= sat_add(r->node.time, a->o.lifetime_us)) {
+        anchored = r->anchored || p->ts_us >= sat_add(r->last_ts, a->o.lifetime_us);
         if (close_rec(a, v, r) != 0)
             return -1;
         r = NULL;
@@ -537,6 +544,7 @@ static int to_variant(cf_assembler *a, variant *v, const flow_key *key, uint64_t
         r->hash = h;
         r->node.time = p->ts_us;
         r->node.seq = v->seq++;
+        r->anchored = anchored;
         r->total_bytes = r->total_packets = 0;
         r->n = 0;
         if (a->o.names) {
@@ -563,6 +571,9 @@ static int to_variant(cf_assembler *a, variant *v, const flow_key *key, uint64_t
     }
     if (add_packet(a, r, p, dir, size, shared) != 0)
         return -1;
+    r->last_ts = p->ts_us;
+    if (a->o.check && !r->anchored && p->ts_us >= a->o.check_from_us && p->ts_us < a->o.check_to_us)
+        a->st.unanchored++;
     v->st->payload_hist[p->payload_len < CF_PAYLOAD_HIST_MAX ? p->payload_len
                                                              : CF_PAYLOAD_HIST_MAX]++;
     while (a->o.max_flows && v->open.n > a->o.max_flows) {
@@ -674,6 +685,9 @@ int cf_assembler_add(cf_assembler *a, const cf_packet *p)
                 return a->failed = -1;
         } else if (!cf_fragtab_get(&a->frags, p, &sport, &dport)) {
             sport = dport = 0;
+            /* Its first fragment may precede the stream. */
+            if (a->o.check && a->o.anchor_from_us != INT64_MIN)
+                a->st.unanchored++;
         }
     }
     int oom = 0;

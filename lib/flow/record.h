@@ -72,6 +72,20 @@ typedef struct cf_assembler_options {
      * time, so a single bogus future timestamp splits each record open at
      * that moment once, not every record after it. */
     int64_t hold_us;
+    /* Read-back check of a day's task (engine/window.h), for a stream
+     * that starts at anchor_from_us (frames before it left out) and never
+     * goes back in time. A record is anchored when its key's record
+     * boundaries are those of the whole stream: its first packet follows
+     * the key's previous packet by at least L (so it starts a record
+     * whatever came before), or the record follows an anchored one. The
+     * first packet of a key is such a gap only when at least L of stream
+     * precedes it (ts >= anchor_from_us + L). Each packet with a
+     * timestamp in [check_from_us, check_to_us) that goes into a record
+     * not anchored, and each non-first fragment whose first fragment was
+     * not seen (it may be before anchor_from_us), counts in unanchored.
+     * check 0: off. */
+    int check;
+    int64_t anchor_from_us, check_from_us, check_to_us;
 } cf_assembler_options;
 
 /* Called for each finished record of a variant, in first_seen order per
@@ -101,6 +115,7 @@ typedef struct cf_assembler_stats {
     uint64_t packets_in;         /* packets offered */
     uint64_t packets_attributed; /* packets that went into at least one record */
     uint64_t packets_no_device;  /* neither endpoint is a device */
+    uint64_t unanchored;         /* see check in cf_assembler_options */
     cf_variant_stats bi, uni;
 } cf_assembler_stats;
 

@@ -24,10 +24,14 @@ static void plan_usage(FILE *f)
 {
     fputs("usage: customflow plan -o OUT [OPTIONS] INPUT...\n"
           "Splits the conversion of INPUTs (captures, or directories of captures) into\n"
-          "independent tasks, one per capture, largest first; writes OUT/plan.tsv and\n"
-          "prints the number of tasks N. `customflow task OUT K` runs task K (0 to N-1)\n"
-          "into OUT. OPTIONS are the conversion options of customflow (see\n"
-          "customflow --help); -o is required.\n"
+          "independent tasks; writes OUT/plan.tsv and prints the number of tasks N.\n"
+          "`customflow task OUT K` runs task K (0 to N-1) into OUT. OPTIONS are the\n"
+          "conversion options of customflow (see customflow --help); -o is required.\n"
+          "Tasks: one per capture, largest first. With --merge, one per UTC day that has\n"
+          "frames (with --rotate 1d, or --partition): the days' files equal one\n"
+          "customflow --merge --rotate 1d run byte for byte; planning reads every capture\n"
+          "once (timestamps, days, digests), and a day's task reads back before its day\n"
+          "as far as the records of its day depend on (see man customflow-plan).\n"
           "  --task-bytes SIZE  pack captures smaller than SIZE (suffix K, M, G: x1024)\n"
           "                     into shared tasks of at most SIZE (default 0: one task\n"
           "                     per capture); outputs are the same either way\n"
@@ -147,9 +151,11 @@ static int largest_first(const void *a, const void *b)
     return x->order < y->order ? -1 : x->order > y->order;
 }
 
-/* The captures of the inputs, absolute, checked, largest first. */
-static capture_entry *list_captures(cf_session *s, char **inputs, size_t n_inputs, size_t *count,
-                                    char *err, size_t errlen)
+/* The captures of the inputs, absolute, checked, largest first; merged:
+ * in the order --merge reads them (input order, directories walked in
+ * name order), stems free to repeat (only the first names files). */
+static capture_entry *list_captures(cf_session *s, char **inputs, size_t n_inputs, int merged,
+                                    size_t *count, char *err, size_t errlen)
 {
     char **paths;
     size_t n;
@@ -184,7 +190,7 @@ static capture_entry *list_captures(cf_session *s, char **inputs, size_t n_input
             c[k].bytes = (uint64_t)st.st_size;
             c[k].order = k;
             cf_input_stem(abs, stems[k], sizeof stems[k]);
-            for (size_t m = 0; m < k && !bad; m++)
+            for (size_t m = 0; m < k && !bad && !merged; m++)
                 if (!strcmp(stems[k], stems[m])) {
                     snprintf(err, errlen,
                              "%s and %s would both write %s.parquet: give them different names or "
@@ -202,7 +208,8 @@ static capture_entry *list_captures(cf_session *s, char **inputs, size_t n_input
         free(c);
         return NULL;
     }
-    qsort(c, n, sizeof *c, largest_first);
+    if (!merged)
+        qsort(c, n, sizeof *c, largest_first);
     *count = n;
     return c;
 }
@@ -238,6 +245,148 @@ static int build_tasks(const capture_entry *caps, size_t n, uint64_t task_bytes,
         snprintf(err, errlen, "out of memory");
     free(bytes);
     free(group);
+    return rc;
+}
+
+/* Per-day plans need files per whole days: --rotate dividing a day, or
+ * --partition (a day per file). */
+static int check_per_day(const cf_config *cfg, uint64_t task_bytes, char *err, size_t errlen)
+{
+    char rot[64] = "", part[16] = "", names[16] = "";
+    cf_config_get(cfg, "rotate", rot, sizeof rot);
+    cf_config_get(cfg, "partition", part, sizeof part);
+    cf_config_get(cfg, "names", names, sizeof names);
+    char *end;
+    unsigned long long v = strtoull(rot, &end, 10);
+    const unsigned long long unit = *end == 's'   ? 1
+                                    : *end == 'm' ? 60
+                                    : *end == 'h' ? 3600
+                                    : *end == 'd' ? 86400
+                                                  : 0;
+    int daily = rot[0] ? unit && !*(end + 1) && v * unit == 86400 : !strcmp(part, "true");
+    if (!daily) {
+        snprintf(err, errlen,
+                 "--merge: a plan splits a merged conversion by UTC day, so it needs a file per "
+                 "day: --rotate 1d, or --partition%s%s",
+                 rot[0] ? "; not --rotate " : "", rot);
+        return -1;
+    }
+    char life[64] = "60";
+    cf_config_get(cfg, "lifetime", life, sizeof life);
+    if (strtod(life, NULL) > 86400) {
+        snprintf(err, errlen, "--merge: a plan needs a --lifetime of at most a day (86400)");
+        return -1;
+    }
+    if (!strcmp(names, "true")) {
+        snprintf(err, errlen,
+                 "--merge with --names: a remote's name may come from a DNS answer "
+                 "of any earlier day, which a day's task does not read");
+        return -1;
+    }
+    if (task_bytes) {
+        snprintf(err, errlen, "--task-bytes: a --merge plan has one task per day");
+        return -1;
+    }
+    return 0;
+}
+
+static int bytes_first(const void *a, const void *b)
+{
+    const plan_task *x = a, *y = b;
+    if (x->bytes != y->bytes)
+        return x->bytes > y->bytes ? -1 : 1;
+    return x->from_us < y->from_us ? -1 : x->from_us > y->from_us;
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* --merge: every capture scanned (timestamps, days, identity: the whole
+ * set is read once here), then a task per UTC day that has frames,
+ * largest first. A task lists the captures overlapping its day widened by L before
+ * and 2L after (what it reads first); its BYTES are theirs. */
+static int build_day_tasks(cf_session *s, const capture_entry *caps, size_t n, plan *p, char *err,
+                           size_t errlen)
+{
+    char life[64] = "60";
+    cf_config_get(cf_session_config(s), "lifetime", life, sizeof life);
+    const int64_t L = (int64_t)(strtod(life, NULL) * 1e6 + 0.5), DAY = INT64_C(86400000000);
+    int64_t *days = NULL;
+    size_t n_days = 0;
+    int rc = 0;
+    if (!(p->captures = calloc(n ? n : 1, sizeof *p->captures))) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    for (size_t k = 0; k < n && !rc; k++) {
+        cf_capture_info info = {.path = caps[k].path};
+        char e[1024] = "";
+        int st = cf_capture_scan(s, &info, e, sizeof e);
+        if (st != 0) {
+            snprintf(err, errlen, "%s%s", e,
+                     st > 0 ? " (a --merge plan needs whole captures: repair it or plan it apart)"
+                            : "");
+            rc = -1;
+        } else if (!info.ordered) {
+            snprintf(err, errlen,
+                     "%s: timestamps go back in time; a --merge plan needs ordered captures "
+                     "(reorder it with reordercap)",
+                     caps[k].path);
+            rc = -1;
+        } else {
+            plan_capture *c = &p->captures[p->n_captures++];
+            c->path = caps[k].path;
+            c->first_us = info.first_us;
+            c->last_us = info.last_us;
+            c->last_packet_us = info.last_packet_us;
+            c->frames = info.frames;
+            c->bytes = info.bytes;
+            memcpy(c->digest, info.digest, sizeof c->digest);
+            int64_t *grown = realloc(days, (n_days + info.n_days + 1) * sizeof *grown);
+            if (!grown) {
+                snprintf(err, errlen, "out of memory");
+                rc = -1;
+            } else {
+                days = grown;
+                memcpy(days + n_days, info.days, info.n_days * sizeof *days);
+                n_days += info.n_days;
+            }
+        }
+        cf_capture_info_free(&info);
+    }
+    if (!rc && n_days)
+        qsort(days, n_days, sizeof *days, cmp_i64);
+    size_t u = 0;
+    for (size_t k = 0; !rc && k < n_days; k++)
+        if (!u || days[u - 1] != days[k])
+            days[u++] = days[k];
+    if (!rc && u && !(p->tasks = calloc(u, sizeof *p->tasks))) {
+        snprintf(err, errlen, "out of memory");
+        rc = -1;
+    }
+    for (size_t d = 0; !rc && d < u; d++) {
+        plan_task *t = &p->tasks[p->n_tasks++];
+        t->windowed = 1;
+        t->from_us = days[d] * DAY;
+        t->to_us = t->from_us + DAY;
+        if (!(t->inputs = calloc(n, sizeof *t->inputs))) {
+            snprintf(err, errlen, "out of memory");
+            rc = -1;
+        }
+        for (size_t k = 0; !rc && k < p->n_captures; k++) {
+            const plan_capture *c = &p->captures[k];
+            if (c->frames && c->first_us < t->to_us + 2 * L && c->last_us >= t->from_us - L) {
+                t->inputs[t->n_inputs++] = c->path;
+                t->bytes += c->bytes;
+            }
+        }
+    }
+    if (!rc && p->n_tasks)
+        qsort(p->tasks, p->n_tasks, sizeof *p->tasks, bytes_first);
+    free(days);
     return rc;
 }
 
@@ -281,13 +430,12 @@ int plan_main(int argc, char **argv)
                  "-o OUT is required (a directory: the plan and outputs go there)");
         goto fail;
     }
-    /* Per-day tasks (--merge --rotate 1d) are the plan format's FROM/TO
-     * window; until they are implemented a merged plan is refused rather
-     * than converted per capture. */
-    if (cf_config_get(cfg, "merge", merge, sizeof merge) && !strcmp(merge, "true")) {
-        snprintf(err, sizeof err, "--merge: per-day plans are not implemented yet");
+    /* --merge: one task per UTC day (cf_convert_window). */
+    int per_day = cf_config_get(cfg, "merge", merge, sizeof merge) && !strcmp(merge, "true");
+    if (per_day && check_per_day(cfg, task_bytes, err, sizeof err) != 0)
         goto fail;
-    }
+    if (per_day)
+        snprintf(p.mode, sizeof p.mode, "per-day");
     if (n_inputs == 0) {
         snprintf(err, sizeof err, "no input given (captures or directories)");
         goto fail;
@@ -297,11 +445,12 @@ int plan_main(int argc, char **argv)
     /* Everything a task would refuse is refused now, once. */
     if (!(s = cf_session_new(cfg, print_warning, NULL, err, sizeof err)))
         goto fail;
-    if (!(caps = list_captures(s, inputs, n_inputs, &n_caps, err, sizeof err)))
+    if (!(caps = list_captures(s, inputs, n_inputs, per_day, &n_caps, err, sizeof err)))
         goto fail;
     if (!(p.options = cf_config_write_lines(cfg, err, sizeof err)))
         goto fail;
-    if (build_tasks(caps, n_caps, task_bytes, &p, err, sizeof err) != 0)
+    if (per_day ? build_day_tasks(s, caps, n_caps, &p, err, sizeof err) != 0
+                : build_tasks(caps, n_caps, task_bytes, &p, err, sizeof err) != 0)
         goto fail;
     cf_config_get(cfg, "output", out, sizeof out);
     /* Statuses and logs of an earlier plan name other tasks: gone first. */
@@ -320,6 +469,7 @@ out:
     for (size_t k = 0; k < p.n_tasks; k++)
         free(p.tasks[k].inputs); /* the paths are caps' */
     free(p.tasks);
+    free(p.captures); /* the paths are caps' */
     free(p.options);
     for (size_t k = 0; caps && k < n_caps; k++)
         free(caps[k].path);

@@ -64,11 +64,22 @@ int plan_write(const char *path, const plan *p, char *err, size_t errlen)
             "# window in microseconds since the epoch, UTC, or -).\n"
             "customflow-plan\t%d\nmode\t%s\n",
             PLAN_VERSION, p->mode);
+    if (p->n_captures)
+        fputs("# capture FIRST LAST LAST_IP FRAMES BYTES DIGEST PATH: the merged set, in --merge "
+              "order\n",
+              f);
     for (const char *o = p->options; o && *o;) {
         size_t n = strcspn(o, "\n");
         if (n)
             fprintf(f, "option\t%.*s\n", (int)n, o);
         o += n + (o[n] == '\n');
+    }
+    for (size_t k = 0; k < p->n_captures; k++) {
+        const plan_capture *c = &p->captures[k];
+        fprintf(
+            f, "capture\t%" PRId64 "\t%" PRId64 "\t%" PRId64 "\t%" PRIu64 "\t%" PRIu64 "\t%s\t%s\n",
+            c->first_us, c->last_us, c->last_packet_us, c->frames, c->bytes,
+            c->digest[0] ? c->digest : "-", c->path);
     }
     for (size_t k = 0; k < p->n_tasks; k++) {
         const plan_task *t = &p->tasks[k];
@@ -99,6 +110,9 @@ void plan_free(plan *p)
         free(p->tasks[k].inputs);
     }
     free(p->tasks);
+    for (size_t k = 0; k < p->n_captures; k++)
+        free(p->captures[k].path);
+    free(p->captures);
     free(p->options);
     memset(p, 0, sizeof *p);
 }
@@ -200,9 +214,38 @@ int plan_read(const char *path, plan *p, char *err, size_t errlen)
             seen_header = 1;
         } else if (!strcmp(fields[0], "mode") && nf == 2) {
             snprintf(p->mode, sizeof p->mode, "%s", fields[1]);
-            if (strcmp(p->mode, "per-capture") != 0) {
-                why = "unknown mode (this customflow runs per-capture plans)";
+            if (strcmp(p->mode, "per-capture") != 0 && strcmp(p->mode, "per-day") != 0) {
+                why = "unknown mode (this customflow runs per-capture and per-day plans)";
                 rc = -1;
+            }
+        } else if (!strcmp(fields[0], "capture") && nf == 8) {
+            plan_capture *grown = realloc(p->captures, (p->n_captures + 1) * sizeof *p->captures);
+            if (!grown) {
+                why = "out of memory";
+                rc = -1;
+                break;
+            }
+            p->captures = grown;
+            plan_capture *c = &p->captures[p->n_captures];
+            memset(c, 0, sizeof *c);
+            int64_t frames, bytes;
+            if (parse_i64(fields[1], &c->first_us) != 0 || parse_i64(fields[2], &c->last_us) != 0 ||
+                parse_i64(fields[3], &c->last_packet_us) != 0 ||
+                parse_i64(fields[4], &frames) != 0 || frames < 0 ||
+                parse_i64(fields[5], &bytes) != 0 || bytes < 0 || strlen(fields[6]) > 64 ||
+                !fields[7][0]) {
+                why = "bad capture line (want: capture FIRST LAST LAST_IP FRAMES BYTES DIGEST "
+                      "PATH)";
+                rc = -1;
+            } else if (!(c->path = strdup(fields[7]))) {
+                why = "out of memory";
+                rc = -1;
+            } else {
+                c->frames = (uint64_t)frames;
+                c->bytes = (uint64_t)bytes;
+                snprintf(c->digest, sizeof c->digest, "%s",
+                         strcmp(fields[6], "-") ? fields[6] : "");
+                p->n_captures++;
             }
         } else if (!strcmp(fields[0], "option") && nf == 2) {
             size_t n = strlen(fields[1]);
@@ -244,6 +287,9 @@ int plan_read(const char *path, plan *p, char *err, size_t errlen)
         rc = -2;
     } else if (rc == 0 && (!seen_header || !p->mode[0])) {
         snprintf(err, errlen, "%s: not a complete customflow plan (no header or mode line)", path);
+        rc = -2;
+    } else if (rc == 0 && !strcmp(p->mode, "per-day") && !p->n_captures) {
+        snprintf(err, errlen, "%s: a per-day plan without capture lines", path);
         rc = -2;
     }
     if (rc == -1)

@@ -98,6 +98,54 @@ static int set_task_jobs(cf_config *cfg, const char *options, char *err, size_t 
     return cf_config_set(cfg, "jobs", "1", err, errlen);
 }
 
+/* A per-day task: the records of its day of the --merge conversion of the
+ * plan's captures (cf_convert_window reads back as far as it must). One
+ * report, as cf_convert_inputs gives for --merge. */
+static int convert_day(cf_session *s, const plan *p, const plan_task *t, FILE *log,
+                       cf_report **reps, size_t *n_reps, char *err, size_t errlen)
+{
+    cf_capture_info *caps = calloc(p->n_captures, sizeof *caps);
+    cf_report *rep = calloc(1, sizeof *rep);
+    if (!caps || !rep) {
+        free(caps);
+        free(rep);
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    for (size_t k = 0; k < p->n_captures; k++) {
+        const plan_capture *c = &p->captures[k];
+        caps[k] = (cf_capture_info){.path = c->path,
+                                    .first_us = c->first_us,
+                                    .last_us = c->last_us,
+                                    .last_packet_us = c->last_packet_us,
+                                    .frames = c->frames,
+                                    .ordered = 1,
+                                    .bytes = c->bytes};
+        memcpy(caps[k].digest, c->digest, sizeof caps[k].digest);
+    }
+    int64_t from = 0;
+    char day[32];
+    time_t secs = (time_t)(t->from_us / 1000000);
+    strftime(day, sizeof day, "%Y-%m-%d", gmtime(&secs));
+    log_line(log, "day %s [%" PRId64 ", %" PRId64 ") of %zu captures", day, t->from_us, t->to_us,
+             p->n_captures);
+    int rc =
+        cf_convert_window(s, caps, p->n_captures, t->from_us, t->to_us, rep, &from, err, errlen);
+    if (rc == 0 && from == INT64_MIN)
+        log_line(log, "read from the first frame of the set");
+    else if (rc == 0)
+        log_line(log, "read from %" PRId64 " (%.3f days before the day)", from,
+                 (double)(t->from_us - from) / 86400e6);
+    if (rc != 0) {
+        rep->status = CF_STATUS_FAILED;
+        snprintf(rep->message, sizeof rep->message, "%s", err);
+    }
+    free(caps);
+    *reps = rep;
+    *n_reps = 1;
+    return rc == 0 ? 0 : 1;
+}
+
 static int parse_index(const char *s, size_t *k)
 {
     char *end;
@@ -174,8 +222,10 @@ int task_main(int argc, char **argv)
     } else if ((s = cf_session_new(cfg, log_warning, log, err, sizeof err))) {
         stop_on_signals(s);
         signal(SIGXFSZ, SIG_IGN);
-        int rc = cf_convert_inputs(s, (const char *const *)t->inputs, t->n_inputs, &reps, &n_reps,
-                                   NULL, NULL, err, sizeof err);
+        int rc = !strcmp(p.mode, "per-day")
+                     ? convert_day(s, &p, t, log, &reps, &n_reps, err, sizeof err)
+                     : cf_convert_inputs(s, (const char *const *)t->inputs, t->n_inputs, &reps,
+                                         &n_reps, NULL, NULL, err, sizeof err);
         int damaged = 0;
         for (size_t m = 0; m < n_reps; m++) {
             log_report(log, &reps[m]);

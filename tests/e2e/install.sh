@@ -20,7 +20,7 @@ pass
 check "nothing outside PREFIX" test -z "$(find "$D" -mindepth 1 -not -path "$D/opt" -not -path "$D$P" -not -path "$D$P/*")"
 version=$(printf '#include "customflow.h"\nCF_VERSION_STRING\n' | cc -E -P -Ilib -x c - | tail -n 1 | tr -d '" ')
 for f in bin/customflow include/customflow.h lib/libcustomflow.a "lib/libcustomflow.so.$version" \
-    lib/pkgconfig/libcustomflow.pc share/man/man1/customflow.1 share/man/man1/customflow-summary.1 \
+    lib/pkgconfig/libcustomflow.pc share/man/man1/customflow.1 share/man/man1/customflow-summary.1 share/man/man1/customflow-plan.1 \
     share/bash-completion/completions/customflow; do
     check "installed $f" test -f "$D$P/$f"
 done

@@ -24,7 +24,7 @@ compare() {
     if [ -n "$stale" ]; then fail "$page documents $(echo $stale) (not in $what --help)"; else pass; fi
 }
 
-for page in man/customflow.1 man/customflow-summary.1; do
+for page in man/customflow.1 man/customflow-summary.1 man/customflow-plan.1; do
     if groff -mandoc -ww -z "$page" 2>"$TMP/groff.err" && [ ! -s "$TMP/groff.err" ]; then
         pass
     else
@@ -53,6 +53,9 @@ if [ -x "$CF" ]; then
     expect "short options of customflow.1 against --help" "$(cat "$TMP/ms")" "$(cat "$TMP/hs")"
     "$CF" summary --help >"$TMP/sum.help" 2>&1
     compare man/customflow-summary.1 "$TMP/sum.help" "customflow summary"
+    "$CF" plan --help >"$TMP/plan.help" 2>&1
+    "$CF" task --help >>"$TMP/plan.help" 2>&1
+    compare man/customflow-plan.1 "$TMP/plan.help" "customflow plan and task"
 else
     fail "$CF missing"
 fi

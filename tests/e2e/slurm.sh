@@ -5,7 +5,10 @@
 # one cancelled while running (scancel), both resubmitted alone by
 # resubmit-failed.sh, the summary job that runs only once every task is done. The outputs must equal, byte for byte, a
 # local `customflow --jobs 2` run of the same captures, and the tasks must
-# have run on both nodes. Needs root and Debian's slurm packages; skips
+# have run on both nodes. Then a per-day plan (--merge --rotate 1d) of a
+# generated multi-day set and real captures split by editcap: its files
+# byte-identical to one local `customflow --merge --rotate 1d` run, its
+# summary job's equal to the local summary. Needs root and Debian's slurm packages; skips
 # otherwise. Every wait is bounded.
 . "$(dirname "$0")/common.sh"
 PATH=$PATH:/usr/sbin
@@ -148,6 +151,39 @@ differ=0
 while read -r f; do cmp -s "$TMP/local/$f" "$OUT/$f" || differ=1; done <"$TMP/want.list"
 check "outputs unchanged by the reruns" test $differ = 0
 check "no temporary files left" test -z "$(find "$OUT" -name '*.tmp-*')"
+
+# Per-day mode: --merge --rotate 1d, one task per UTC day, on the cluster.
+export CUSTOMFLOW=$CF
+M=1700006400 D=86400
+mkdir -p "$TMP/days"
+"$B/cf-gencap" --preset sample --devices 2 --start $((M - 120)) --duration 240 \
+    -o "$TMP/days/a.pcap" --devices-out "$TMP/daydev.txt" 2>/dev/null
+"$B/cf-gencap" --preset sample --devices 2 --start $((M + D - 120)) --duration 240 \
+    -o "$TMP/days/b.pcap" 2>/dev/null
+"$B/cf-gencap" --preset sample --devices 2 --seed 3 --start $((M + 3 * D)) --duration 60 \
+    -o "$TMP/days/c.pcap" 2>/dev/null
+if [ -d "$SHARED_DIR/pcaps/iot" ] && command -v editcap >/dev/null; then
+    editcap -c 5000 "$SHARED_DIR/pcaps/iot/fit-iot-dataset/blink-cam-01.pcap" "$TMP/days/blink.pcap"
+else
+    skip "per-day: real captures or editcap absent; generated captures only"
+fi
+DOUT=$TMP/dayout
+ND=$("$CF" plan -o "$DOUT" --merge --rotate 1d -d "$TMP/daydev.txt" "$TMP/days")
+check "per-day plan: tasks ($ND)" test "${ND:-0}" -ge 4
+"$CF" -q -o "$TMP/daylocal" --merge --rotate 1d -d "$TMP/daydev.txt" "$TMP/days"
+read -r darray dsummary < <(scripts/slurm/submit.sh "$DOUT")
+check "per-day array and summary end" wait_jobs 150 "$darray" "$dsummary"
+check "per-day: every task done" test "$(cat "$DOUT"/tasks/*.status 2>/dev/null | cut -f1 | grep -c '^0$')" = "$ND"
+(cd "$TMP/daylocal" && find . -type f | sort) >"$TMP/dwant.list"
+(cd "$DOUT" && find . -name '*.parquet' | sort) >"$TMP/dgot.list"
+check "per-day: the single run's file names" cmp -s "$TMP/dwant.list" "$TMP/dgot.list"
+differ=0
+while read -r f; do cmp -s "$TMP/daylocal/$f" "$DOUT/$f" || { differ=1; echo "differs: $f" >&2; }; done <"$TMP/dwant.list"
+check "per-day: every file byte-identical to one --merge --rotate 1d run" test $differ = 0
+check "per-day: some day read back past L" grep -qE 'read from the first frame|\([1-9][0-9.]* days before' "$DOUT"/tasks/*.log
+"$CF" summary "$TMP/daylocal" >"$TMP/daylocal-summary.txt" 2>/dev/null
+check "per-day: summary job equals the local summary" cmp -s <(sed "s#$TMP/daylocal#DIR#g" "$TMP/daylocal-summary.txt") \
+    <(sed "s#$DOUT#DIR#g" "$DOUT/summary.txt" 2>/dev/null)
 
 # Errors: a task number past the plan, a missing plan.
 "$CF" task "$OUT" "$N" 2>"$TMP/err"

@@ -1,8 +1,11 @@
 /* The public API end to end, without files: frames of the program's own
  * (cf_source_new) through cf_run into a callback sink; the stop request;
  * the report. Uses customflow.h only. */
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "check.h"
 #include "customflow.h"
@@ -72,6 +75,68 @@ static int run_frames(cf_config *cfg, frames *fr, seen *sn, cf_report *rep)
     return rc;
 }
 
+/* cf_capture_scan and the refusals of cf_convert_window: a pcap of the
+ * frames of next_frame at the given timestamps (the last one goes back). */
+static void test_scan_and_window(void)
+{
+    char path[] = "/tmp/cf-test-api-XXXXXX";
+    int fd = mkstemp(path);
+    CHECK(fd >= 0);
+    FILE *f = fdopen(fd, "wb");
+    const uint32_t hdr[6] = {0xa1b2c3d4, 0x00040002, 0, 0, 65535, 1};
+    fwrite(hdr, sizeof hdr, 1, f);
+    const int64_t day = INT64_C(86400000000), midnight = 19676 * day; /* 2023-11-15 */
+    const int64_t ts[] = {midnight - 1000000, midnight + 1000000, midnight + 500000};
+    frames fr = {.count = 3, .step_us = 0};
+    for (int k = 0; k < 3; k++) {
+        cf_frame fm;
+        char e[8];
+        next_frame(&fr, &fm, e, sizeof e);
+        uint32_t rec[4] = {(uint32_t)(ts[k] / 1000000), (uint32_t)(ts[k] % 1000000), fm.cap_len,
+                           fm.wire_len};
+        fwrite(rec, sizeof rec, 1, f);
+        fwrite(fm.data, fm.cap_len, 1, f);
+    }
+    fclose(f);
+    char err[512];
+    cf_config *cfg = cf_config_new();
+    cf_session *s = cf_session_new(cfg, NULL, NULL, err, sizeof err);
+    CHECK(s != NULL);
+    cf_capture_info info = {.path = path};
+    CHECK_EQ_INT(cf_capture_scan(s, &info, err, sizeof err), 0);
+    CHECK(info.frames == 3 && info.first_us == ts[0] && info.last_us == ts[1]);
+    CHECK(info.last_packet_us == ts[1]);
+    CHECK_EQ_INT(info.ordered, 0);
+    CHECK(info.n_days == 2 && info.days[0] == 19675 && info.days[1] == 19676);
+    CHECK_EQ_INT((int)strlen(info.digest), 32);
+    cf_report rep;
+    /* No file per day: refused. */
+    CHECK_EQ_INT(
+        cf_convert_window(s, &info, 1, midnight, midnight + day, &rep, NULL, err, sizeof err), -1);
+    CHECK(strstr(err, "a file per day") != NULL);
+    cf_report_free(&rep);
+    cf_session_free(s);
+    CHECK(cf_config_set(cfg, "rotate", "1d", err, sizeof err) == 0);
+    CHECK(cf_config_set(cfg, "merge", "true", err, sizeof err) == 0);
+    s = cf_session_new(cfg, NULL, NULL, err, sizeof err);
+    CHECK(s != NULL);
+    /* Not a UTC day; a capture going back in time. */
+    CHECK_EQ_INT(
+        cf_convert_window(s, &info, 1, midnight + 1, midnight + day, &rep, NULL, err, sizeof err),
+        -1);
+    CHECK(strstr(err, "not a UTC day") != NULL);
+    cf_report_free(&rep);
+    CHECK_EQ_INT(
+        cf_convert_window(s, &info, 1, midnight, midnight + day, &rep, NULL, err, sizeof err), -1);
+    CHECK(strstr(err, "go back in time") != NULL);
+    cf_report_free(&rep);
+    cf_capture_info_free(&info);
+    CHECK(info.days == NULL && info.n_days == 0);
+    cf_session_free(s);
+    cf_config_free(cfg);
+    unlink(path);
+}
+
 int main(void)
 {
     char err[256];
@@ -110,5 +175,6 @@ int main(void)
     CHECK(strstr(rep.message, "stopped by the record callback") != NULL);
     cf_report_free(&rep);
     cf_config_free(cfg);
+    test_scan_and_window();
     return check_report();
 }

@@ -1078,6 +1078,78 @@ static void test_property(void)
     CHECK_EQ_INT(early_never, 0); /* hold < 0: all at finish */
 }
 
+/* The read-back check of a day's task (record.h, check): packets of one
+ * key (upstream, so both variants take them) at ts_list seconds after T0,
+ * a stream starting at anchor_s, the day [from_s, to_s); returns the
+ * unanchored count. */
+static uint64_t unanchored(const int *ts_list, size_t n, int64_t anchor_s, int from_s, int to_s)
+{
+    cf_assembler_options o = opts();
+    o.check = 1;
+    o.anchor_from_us = anchor_s == INT64_MIN ? INT64_MIN : T0 + anchor_s * SEC;
+    o.check_from_us = T0 + from_s * SEC;
+    o.check_to_us = T0 + to_s * SEC;
+    cf_assembler *a = mk(&o);
+    for (size_t k = 0; k < n; k++) {
+        cf_packet p = pkt(T0 + ts_list[k] * SEC, "10.0.0.2", 40000, "52.0.0.1", 443, 0x20, 1);
+        CHECK_EQ_INT(cf_assembler_add(a, &p), 0);
+    }
+    finish(a);
+    uint64_t u = cf_assembler_stats_get(a)->unanchored;
+    cf_assembler_free(a);
+    return u;
+}
+
+static void test_anchoring(void)
+{
+    /* A packet every 25 s (L = 60) from 100 s on: the records' boundaries
+     * hang on the chain's first packet, which a stream from 100 s cannot
+     * vouch for (it may have begun earlier): the 4 packets of [300, 400)
+     * in each variant are not anchored. */
+    int chain[17];
+    for (int k = 0; k < 17; k++)
+        chain[k] = 100 + 25 * k;
+    CHECK_EQ_INT(unanchored(chain, 17, 100, 300, 400), 8);
+    /* From the set's start everything is anchored. */
+    CHECK_EQ_INT(unanchored(chain, 17, INT64_MIN, 300, 400), 0);
+    /* A gap of 70 s (>= L) inside what was read anchors what follows. */
+    int gap[] = {100, 125, 150, 175, 200, 270, 295, 320, 345, 370, 395, 420};
+    CHECK_EQ_INT(unanchored(gap, sizeof gap / sizeof *gap, 100, 300, 400), 0);
+    /* ... but not what precedes it (150, 175, 200 in each variant). */
+    CHECK_EQ_INT(unanchored(gap, sizeof gap / sizeof *gap, 100, 150, 400), 6);
+    /* A key first seen L or more after the stream's start is anchored (no
+     * packet of it within L before); less than L after, it is not. */
+    int late[] = {170, 195, 220};
+    CHECK_EQ_INT(unanchored(late, 3, 100, 150, 400), 0);
+    int early[] = {130, 155, 180};
+    CHECK_EQ_INT(unanchored(early, 3, 100, 150, 400), 4);
+    /* A gap of exactly L anchors (the packet at first_seen + L opens a
+     * record whatever came before); L - 1 s does not. */
+    int exact[] = {100, 160, 185};
+    CHECK_EQ_INT(unanchored(exact, 3, 100, 150, 400), 0);
+    int short_gap[] = {100, 159, 185};
+    CHECK_EQ_INT(unanchored(short_gap, 3, 100, 150, 400), 4);
+
+    /* A non-first fragment whose first fragment was not read: counted
+     * when the stream does not start at the set's start. */
+    for (int from_start = 0; from_start < 2; from_start++) {
+        cf_assembler_options o = opts();
+        o.check = 1;
+        o.anchor_from_us = from_start ? INT64_MIN : T0;
+        o.check_from_us = T0;
+        o.check_to_us = T0 + 1000 * SEC;
+        cf_assembler *a = mk(&o);
+        cf_packet orphan = pkt(T0 + 500 * SEC, "10.0.0.2", 0, "8.8.4.4", 0, 0x2, 1);
+        orphan.is_fragment = 1;
+        orphan.frag_offset = 1480;
+        orphan.frag_id = 9;
+        CHECK_EQ_INT(cf_assembler_add(a, &orphan), 0);
+        finish(a);
+        CHECK_EQ_INT(cf_assembler_stats_get(a)->unanchored, from_start ? 0 : 1);
+        cf_assembler_free(a);
+    }
+}
+
 int main(void)
 {
     test_lifetime_boundary();
@@ -1097,6 +1169,7 @@ int main(void)
     test_sink_stop();
     test_property();
     test_advance();
+    test_anchoring();
     free(G);
     return check_report();
 }
