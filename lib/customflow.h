@@ -397,6 +397,9 @@ CF_API void cf_reader_skip_lists(cf_reader *r, int skip);
 #define CF_META_IFACE_DROPPED "customflow.iface_dropped"
 #define CF_META_ROTATE "customflow.rotate_s"
 #define CF_META_CONTEXT "customflow.context"
+/* How context_files names a file (CF_CONTEXT_FILES_SCHEME). */
+#define CF_META_CONTEXT_FILES "customflow.context_files"
+#define CF_CONTEXT_FILES_SCHEME "relative to the variant directory; empty: this file"
 #define CF_META_NAMES "customflow.names"
 #define CF_META_NAMES_EVICTED "customflow.names_evicted" /* name-cache entries dropped */
 
