@@ -368,6 +368,7 @@ CF_API void cf_reader_skip_lists(cf_reader *r, int skip);
 #define CF_COL_PKT_DIRECTION "pkt_direction"
 #define CF_COL_PKT_PAYLOAD "pkt_payload"
 #define CF_COL_REMOTE_NAME "remote_name"
+#define CF_WIDE_COL_REMOTE_NAME "RemoteName" /* the wide layout's remote_name */
 #define CF_COL_CONTEXT_ROWS "context_rows"
 #define CF_COL_CONTEXT_FILES "context_files"
 

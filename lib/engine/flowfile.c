@@ -135,7 +135,7 @@ static int build_wide_schema(cf_flowfile *f, cf_widectx **shared)
     const int pw = 2, cw = 3;
     if (f->cfg.names) {
         f->wide[n] = remote_name_col;
-        f->wide[n].name = "RemoteName";
+        f->wide[n].name = CF_WIDE_COL_REMOTE_NAME;
         f->col_name = n;
         f->wide_cols = n + 1;
     }

@@ -100,6 +100,18 @@ wide_check "$TMP/wide2/unidirectional/sample.parquet"
 expect "wide --context: 2 x (7 + 3 x 3 + 8) history columns" \
     "$(q "SELECT count(*) FROM parquet_schema('$TMP/wide2/bidirectional/sample.parquet') WHERE name LIKE 'H_\\_%' ESCAPE '\\'")" "48"
 
+# customflow summary counts the named records of the wide layout too
+# (RemoteName), as many as the nested file's of the same options
+"$CF" -q -d "$TMP/devices.txt" --names --layout wide -n 3 --payload-cells 8 -o "$TMP/widen" "$TMP/sample.pcap"
+"$CF" -q -d "$TMP/devices.txt" --names -n 3 -o "$TMP/nestn" "$TMP/sample.pcap"
+W=$TMP/widen/bidirectional/sample.parquet
+n=$(q "SELECT count(*) FILTER (WHERE RemoteName <> '') || ' of ' || count(*) FROM read_parquet('$W')")
+named() { "$CF" summary "$1" | sed -n 's/^records with a remote name: \(.*\) (.*/\1/p'; }
+expect "summary of a wide --names file: records with a remote name" "$(named "$W")" "$n"
+check "wide sample: some records named ($n)" test "${n%% *}" -gt 0
+expect "summary: wide and nested count the same named records" "$(named "$W")" \
+    "$(named "$TMP/nestn/bidirectional/sample.parquet")"
+
 # --- the preference order on a crafted capture (no device list: every
 # local endpoint is a device, labelled by its MAC). A resolves x.example to
 # 1.2.3.4, then B resolves y.example to it; A's record takes A's own answer
