@@ -17,48 +17,7 @@ fi
 K=3
 "$B/cf-gencap" --preset sample -o "$TMP/sample.pcap" --devices-out "$TMP/devices.txt" >/dev/null
 run() { "$CF" -q -d "$TMP/devices.txt" --context $K "$@"; }
-
-# the records of every file under DIR (a variant directory), with the file
-# relative to DIR, and the table of their (file, row) references.
-tables() {
-    local dir=$1
-    echo "CREATE TABLE t AS SELECT substr(filename, $((${#dir} + 2))) AS file,
-              file_row_number AS row, device, epoch_us(first_seen) AS fs,
-              concat_ws('|', device, epoch_us(first_seen), remote_ip, protocol, device_port,
-                        remote_port, total_bytes, total_packets) AS k,
-              context_rows, context_files
-          FROM read_parquet('$dir/**/*.parquet', filename = true, file_row_number = true);
-          CREATE TABLE r AS SELECT file, row, unnest(range(1, len(context_rows) + 1)) AS i,
-              unnest(context_rows) AS rrow, unnest(context_files) AS rfile FROM t;
-          UPDATE r SET rfile = file WHERE rfile = '';"
-}
-
-# refs_check DIR: the checks of the header on one variant directory.
-refs_check() {
-    local dir=$1 got bad unres cross total
-    got=$(q "$(tables "$dir")" \
-        "SELECT count(*) FILTER (WHERE p.file IS NULL),
-                count(*) FILTER (WHERE p.device <> me.device OR p.fs > me.fs),
-                count(*) FILTER (WHERE r.rfile <> r.file), count(*)
-         FROM r JOIN t me ON me.file = r.file AND me.row = r.row
-         LEFT JOIN t p ON p.file = r.rfile AND p.row = r.rrow")
-    read -r unres bad cross total <<<"$got"
-    check "$dir: every reference resolves ($unres of $total do not)" test "$unres" = 0
-    check "$dir: references are earlier-or-equal records of the same device ($bad bad)" test "$bad" = 0
-    check "$dir: some references cross files ($cross of $total)" test "${cross:-0}" -gt 0
-    # the device's previous K records in (first_seen, file, row) order
-    got=$(q "$(tables "$dir")" \
-        "WITH e AS (SELECT file, row, coalesce(list(file || '#' || row) OVER (PARTITION BY device
-                        ORDER BY fs, file, row ROWS BETWEEN $K PRECEDING AND 1 PRECEDING), []) AS want
-                    FROM t),
-              a AS (SELECT t.file, t.row, coalesce(list(r.rfile || '#' || r.rrow ORDER BY r.i)
-                        FILTER (WHERE r.i IS NOT NULL), []) AS got
-                    FROM t LEFT JOIN r ON r.file = t.file AND r.row = t.row GROUP BY ALL)
-         SELECT count(*) FILTER (WHERE want <> got), count(*) FROM e JOIN a USING (file, row)")
-    read -r bad total <<<"$got"
-    check "$dir: references are the device's previous $K records, none between ($bad of $total wrong)" \
-        test "$bad" = 0
-}
+. tests/context_lib.sh
 
 # ctx_keys DIR: each record's key and its context records' keys, sorted.
 ctx_keys() {
@@ -75,7 +34,7 @@ check "--context with --rotate 1m converts" test $? -eq 0
 for v in bidirectional unidirectional; do
     n=$(ls "$TMP/rot/$v" | wc -l)
     check "--rotate 1m: several $v files ($n)" test "$n" -gt 2
-    refs_check "$TMP/rot/$v"
+    refs_check $K "$TMP/rot/$v"
     one=$(ctx_keys "$TMP/one/$v")
     check "one-file run: records have context" test "$(grep -c ',' <<<"$one")" -gt 0
     expect "$v: rotated context = one-file context (same previous records)" \
@@ -91,7 +50,7 @@ cp -r "$TMP/rot/bidirectional" "$TMP/broken"
 q "COPY (SELECT * REPLACE (list_transform(context_rows, x -> x + 1) AS context_rows)
           FROM read_parquet('$TMP/broken/$F')) TO '$TMP/broken.parquet' (FORMAT parquet)" "SELECT 1" >/dev/null
 mv "$TMP/broken.parquet" "$TMP/broken/$F"
-res=$( (T_PASS=0 T_FAIL=0; refs_check "$TMP/broken"; echo "$T_FAIL") 2>/dev/null | tail -1)
+res=$( (T_PASS=0 T_FAIL=0; refs_check $K "$TMP/broken"; echo "$T_FAIL") 2>/dev/null | tail -1)
 check "control: shifted rows in one file fail the check ($res checks failed)" test "${res:-0}" -gt 0
 
 # --merge over the capture split in three by time, rotated
@@ -104,7 +63,7 @@ if [ "${#parts[@]}" -gt 1 ]; then
     run --merge --rotate 1m -o "$TMP/mrg" "${parts[@]}"
     check "--merge --rotate over ${#parts[@]} parts converts" test $? -eq 0
     for v in bidirectional unidirectional; do
-        refs_check "$TMP/mrg/$v"
+        refs_check $K "$TMP/mrg/$v"
         expect "$v: merged and rotated context = one-file context" \
             "$(ctx_keys "$TMP/mrg/$v" | md5sum)" "$(ctx_keys "$TMP/one/$v" | md5sum)"
     done
@@ -115,7 +74,7 @@ fi
 # --partition (files in date=... directories under variant=...)
 run --partition --rotate 1m -o "$TMP/part" "$TMP/sample.pcap"
 check "--context with --partition converts" test $? -eq 0
-refs_check "$TMP/part/variant=bidirectional"
+refs_check $K "$TMP/part/variant=bidirectional"
 expect "partition: context_files name date=.../part-... files" \
     "$(q "SELECT DISTINCT regexp_matches(f, '^date=[0-9-]+/part-sample_[0-9T-]+\\.parquet\$')
           FROM (SELECT unnest(context_files) AS f FROM read_parquet('$TMP/part/variant=bidirectional/**/*.parquet'))
