@@ -421,6 +421,7 @@ CF_API void cf_reader_skip_lists(cf_reader *r, int skip);
 #define CF_COL_PKT_DIRECTION "pkt_direction"
 #define CF_COL_PKT_PAYLOAD "pkt_payload"
 #define CF_COL_REMOTE_NAME "remote_name"
+#define CF_WIDE_COL_REMOTE_NAME "RemoteName" /* the wide layout's remote_name */
 #define CF_COL_CONTEXT_ROWS "context_rows"
 #define CF_COL_CONTEXT_FILES "context_files"
 
@@ -450,6 +451,9 @@ CF_API void cf_reader_skip_lists(cf_reader *r, int skip);
 #define CF_META_IFACE_DROPPED "customflow.iface_dropped"
 #define CF_META_ROTATE "customflow.rotate_s"
 #define CF_META_CONTEXT "customflow.context"
+/* How context_files names a file (CF_CONTEXT_FILES_SCHEME). */
+#define CF_META_CONTEXT_FILES "customflow.context_files"
+#define CF_CONTEXT_FILES_SCHEME "relative to the variant directory; empty: this file"
 #define CF_META_NAMES "customflow.names"
 #define CF_META_NAMES_EVICTED "customflow.names_evicted" /* name-cache entries dropped */
 

@@ -231,12 +231,6 @@ static int convert_live(cf_session *s, const char *iface, cf_report **reps, size
             return -1;
         if (s->cfg->rotate_us == 0)
             s->cfg->rotate_us = CF_LIVE_DEFAULT_ROTATE_US;
-        /* context_rows index one file per variant (session.c) */
-        if (s->cfg->context) {
-            snprintf(err, errlen,
-                     "--context does not apply to a live capture into files yet (they rotate)");
-            return -1;
-        }
     }
     cf_report *rep = calloc(1, sizeof *rep);
     if (!rep) {

@@ -330,7 +330,8 @@ static const opt_def opts[] = {
      NULL,
      0},
     {{"context", 0, "K",
-      "context_rows column: the device's previous K records (wide: H1_..HK_ columns; default 0)"},
+      "context_rows and context_files columns: the device's previous K records, across rotated "
+      "files too (wide: H1_..HK_ columns; default 0)"},
      OPT_UINT,
      F(context),
      W(context),

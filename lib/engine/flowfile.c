@@ -47,6 +47,10 @@ static const pq_column_spec remote_name_col = {
     CF_COL_REMOTE_NAME, PQ_BYTE_ARRAY, PQ_LOGICAL_STRING, 0, 0, PQ_REQUIRED, PQ_ENC_DICTIONARY};
 static const pq_column_spec context_rows_col = {
     CF_COL_CONTEXT_ROWS, PQ_INT64, PQ_LOGICAL_NONE, 0, 0, PQ_LIST, PQ_ENC_PLAIN};
+/* --context's largest K (config.c). */
+#define CONTEXT_MAX 64
+static const pq_column_spec context_files_col = {
+    CF_COL_CONTEXT_FILES, PQ_BYTE_ARRAY, PQ_LOGICAL_STRING, 0, 0, PQ_LIST, PQ_ENC_PLAIN};
 
 /* Wide layout: the rows of the open row group, kept compact until the
  * writer asks for the packet and cell columns (pq_set_filler) when it
@@ -67,12 +71,14 @@ typedef struct wide_rows {
 struct cf_flowfile {
     pq_writer *w;
     cf_config cfg;
-    pq_column_spec nested[NESTED_COLS + 2]; /* the nested schema with its option columns */
+    pq_column_spec nested[NESTED_COLS + 3]; /* the nested schema with its option columns */
     size_t nested_cols;
     size_t col_name, col_context; /* their indices (either layout), 0: absent */
-    cf_widectx *widectx;          /* wide layout with --context: H1_..HK_ columns */
-    size_t col_hist;              /* the first of them */
-    int32_t *dir32;               /* directions widened to INT32 storage */
+    /* Wide layout with --context: H1_..HK_ columns, from the run's history
+     * (not the file's: cf_flowfile_open). */
+    cf_widectx *widectx;
+    size_t col_hist; /* the first of them */
+    int32_t *dir32;  /* directions widened to INT32 storage */
     /* Wide layout: the schema built for this file's i and B, its column
      * names, and the rows of the open row group. */
     pq_column_spec *wide;
@@ -111,7 +117,7 @@ static void cell_name(char *out, size_t len, const char *prefix, unsigned v, int
     out[pos] = 0;
 }
 
-static int build_wide_schema(cf_flowfile *f)
+static int build_wide_schema(cf_flowfile *f, cf_widectx **shared)
 {
     uint32_t i = f->cfg.packets, b = f->cfg.payload_cells;
     size_t n = WIDE_KEY_COLS + 3 * (size_t)i + b;
@@ -129,7 +135,7 @@ static int build_wide_schema(cf_flowfile *f)
     const int pw = 2, cw = 3;
     if (f->cfg.names) {
         f->wide[n] = remote_name_col;
-        f->wide[n].name = "RemoteName";
+        f->wide[n].name = CF_WIDE_COL_REMOTE_NAME;
         f->col_name = n;
         f->wide_cols = n + 1;
     }
@@ -168,10 +174,12 @@ static int build_wide_schema(cf_flowfile *f)
             c->is_signed = 1;
         }
     }
-    if (f->cfg.context &&
-        !(f->widectx =
-              cf_widectx_new(f->cfg.context, i, b, f->wide + WIDE_KEY_COLS, f->wide + f->col_hist)))
-        return -1;
+    if (f->cfg.context) {
+        if (!*shared && !(*shared = cf_widectx_new(f->cfg.context, i, b, f->wide + WIDE_KEY_COLS)))
+            return -1;
+        f->widectx = *shared;
+        cf_widectx_specs(f->widectx, f->wide + f->col_hist);
+    }
     return 0;
 }
 
@@ -300,7 +308,6 @@ static pq_codec codec_of(cf_codec c)
 
 static void free_flowfile(cf_flowfile *f)
 {
-    cf_widectx_free(f->widectx);
     free(f->dir32);
     free(f->wide);
     free(f->wide_names);
@@ -310,7 +317,8 @@ static void free_flowfile(cf_flowfile *f)
     free(f);
 }
 
-cf_flowfile *cf_flowfile_open(const char *path, const cf_config *cfg, char *err, size_t errlen)
+cf_flowfile *cf_flowfile_open(const char *path, const cf_config *cfg, cf_widectx **hist, char *err,
+                              size_t errlen)
 {
     cf_flowfile *f = calloc(1, sizeof *f);
     if (!f) {
@@ -341,9 +349,10 @@ cf_flowfile *cf_flowfile_open(const char *path, const cf_config *cfg, char *err,
         if (cfg->context) {
             f->col_context = f->nested_cols;
             f->nested[f->nested_cols++] = context_rows_col;
+            f->nested[f->nested_cols++] = context_files_col;
         }
     }
-    if (!f->dir32 || (cfg->layout == CF_LAYOUT_WIDE && build_wide_schema(f) != 0)) {
+    if (!f->dir32 || (cfg->layout == CF_LAYOUT_WIDE && build_wide_schema(f, hist) != 0)) {
         snprintf(err, errlen, "%s: out of memory", path);
         free_flowfile(f);
         return NULL;
@@ -397,8 +406,19 @@ static int put_option_columns(cf_flowfile *f, const cf_record *r)
         const char *name = r->remote_name ? r->remote_name : "";
         bad |= pq_put_bytes(f->w, f->col_name, name, (uint32_t)strlen(name));
     }
-    if (f->col_context)
-        bad |= pq_put_list_int64(f->w, f->col_context, r->context_rows, r->n_context);
+    if (f->col_context) {
+        /* context_files beside context_rows: "" for this file. */
+        const uint8_t *names[CONTEXT_MAX];
+        uint32_t lens[CONTEXT_MAX];
+        uint32_t n = r->n_context < CONTEXT_MAX ? r->n_context : CONTEXT_MAX;
+        for (uint32_t k = 0; k < n; k++) {
+            const char *name = r->context_files && r->context_files[k] ? r->context_files[k] : "";
+            names[k] = (const uint8_t *)name;
+            lens[k] = (uint32_t)strlen(name);
+        }
+        bad |= pq_put_list_int64(f->w, f->col_context, r->context_rows, n);
+        bad |= pq_put_list_bytes(f->w, f->col_context + 1, names, lens, n);
+    }
     return bad;
 }
 

@@ -15,9 +15,10 @@
 #include "engine/sink.h"
 #include "engine/source.h"
 #include "engine/window.h"
-#include "sink/rotate.h"
+#include "flow/context.h"
 #include "flow/record.h"
 #include "names/namecache.h"
+#include "sink/rotate.h"
 #include "util/digest.h"
 #include "util/hmap.h"
 
@@ -31,11 +32,6 @@
 typedef struct label_count {
     const char *label;
     uint64_t bi, uni;
-    /* --context K: the rows of the device's last K records per variant, a
-     * ring (index [variant][0..K-1]); ctx_n records held, ctx_next the slot
-     * of the next one. */
-    int64_t *ctx_rows[2];
-    uint32_t ctx_n[2], ctx_next[2];
 } label_count;
 
 typedef struct label_counts {
@@ -88,7 +84,12 @@ typedef struct run {
     cf_assembler *as;
     cf_namecache *names; /* --names */
     label_counts counts;
-    int64_t rows[2];        /* --context: records written per variant: the next row */
+    /* --context: the device's previous records (file 0, the row a count
+     * of the variant's records: a stream or an embedder's callback; the
+     * output files reference their own rows, sink/files.c). */
+    cf_ctxmap *ctx;
+    int64_t rows[2];        /* records written per variant: the next row */
+    cf_ctxref *ctx_refs;    /* [K] */
     int64_t *ctx_out;       /* [K] context rows of the record being written */
     const char **ctx_files; /* [K] "": the same file */
     int finished;           /* the source was read to its end: identity and counts final */
@@ -97,20 +98,16 @@ typedef struct run {
 
 /* --context: the device's previous records of this variant, oldest first,
  * into ru->ctx_out; then this record (the variant's next row) joins them.
- * Every record of a variant goes to its one file in emission order, which
- * is first_seen order, so the row is the count of records before it. */
-static uint32_t context_of(run *ru, label_count *lc, int vi)
+ * Records are emitted in first_seen order per variant, so the row is the
+ * count of the variant's records before it. */
+static uint32_t context_of(run *ru, const char *device, int vi)
 {
-    const uint32_t k = ru->s->cfg->context;
-    if (!lc->ctx_rows[vi] && !(lc->ctx_rows[vi] = calloc(k, sizeof(int64_t))))
-        return UINT32_MAX;
-    const uint32_t n = lc->ctx_n[vi];
+    uint32_t n = cf_ctxmap_push(ru->ctx, vi, device, 0, ru->rows[vi], ru->ctx_refs);
+    if (n == UINT32_MAX)
+        return n;
+    ru->rows[vi]++;
     for (uint32_t m = 0; m < n; m++)
-        ru->ctx_out[m] = lc->ctx_rows[vi][(lc->ctx_next[vi] + k - n + m) % k];
-    lc->ctx_rows[vi][lc->ctx_next[vi]] = ru->rows[vi]++;
-    lc->ctx_next[vi] = (lc->ctx_next[vi] + 1) % k;
-    if (lc->ctx_n[vi] < k)
-        lc->ctx_n[vi]++;
+        ru->ctx_out[m] = ru->ctx_refs[m].row;
     return n;
 }
 
@@ -128,7 +125,7 @@ static int on_record(void *ctx, int variant, const cf_flowrec *r)
     }
     const int vi = variant == CF_VARIANT_BI ? 0 : 1;
     uint32_t n_context = 0;
-    if (cfg->context && (n_context = context_of(ru, lc, vi)) == UINT32_MAX) {
+    if (cfg->context && (n_context = context_of(ru, r->device, vi)) == UINT32_MAX) {
         snprintf(ru->err, sizeof ru->err, "%.900s: out of memory", ru->src->name);
         return 1;
     }
@@ -215,8 +212,10 @@ static int file_meta(void *ctx, int variant, int64_t start_us, int64_t end_us, c
     /* Only when on, so that the default files stay byte for byte as before. */
     if (cfg->names)
         bad |= cf_meta_set(m, CF_META_NAMES, "true");
-    if (cfg->context)
+    if (cfg->context) {
         bad |= cf_meta_setf(m, CF_META_CONTEXT, "%" PRIu32, cfg->context);
+        bad |= cf_meta_set(m, CF_META_CONTEXT_FILES, CF_CONTEXT_FILES_SCHEME);
+    }
     if (rep->live) {
         bad |= cf_meta_set(m, CF_META_INTERFACE, rep->input);
         bad |= cf_meta_setf(m, CF_META_CAPTURE_START, "%" PRId64, rep->capture_start_us);
@@ -341,9 +340,11 @@ int cf_run_checked(cf_session *s, cf_source *src, cf_sink *const *sinks, size_t 
         goto done;
     }
     if (cfg->context) {
+        ru.ctx = cf_ctxmap_new(cfg->context);
+        ru.ctx_refs = calloc(cfg->context, sizeof *ru.ctx_refs);
         ru.ctx_out = calloc(cfg->context, sizeof *ru.ctx_out);
         ru.ctx_files = calloc(cfg->context, sizeof *ru.ctx_files);
-        if (!ru.ctx_out || !ru.ctx_files) {
+        if (!ru.ctx || !ru.ctx_refs || !ru.ctx_out || !ru.ctx_files) {
             snprintf(err, errlen, "%s: out of memory", src->name);
             goto done;
         }
@@ -552,10 +553,8 @@ done:
     cf_decode_stage_free(decoder);
     cf_assembler_free(ru.as);
     cf_namecache_free(ru.names);
-    for (size_t k = 0; k < ru.counts.used; k++) {
-        free(ru.counts.items[k].ctx_rows[0]);
-        free(ru.counts.items[k].ctx_rows[1]);
-    }
+    cf_ctxmap_free(ru.ctx);
+    free(ru.ctx_refs);
     free(ru.counts.items);
     cf_hmap_free(&ru.counts.index);
     free(ru.ctx_out);

@@ -222,7 +222,14 @@ static const char *open_nested(cf_reader *r)
         if (l->max_rep != 1 || (bytes ? l->type != PQ_TYPE_BYTE_ARRAY : !is_int(l)))
             return "a per-packet column is not a list of the right type";
     }
-    r->remote_name = pq_reader_find(r->pq, CF_COL_REMOTE_NAME);
+    return NULL;
+}
+
+/* The --names column of either layout (remote_name, wide RemoteName). */
+static const char *open_remote_name(cf_reader *r)
+{
+    r->remote_name = pq_reader_find(r->pq, r->layout == CF_LAYOUT_WIDE ? CF_WIDE_COL_REMOTE_NAME
+                                                                       : CF_COL_REMOTE_NAME);
     if (r->remote_name >= 0 && !flat_ok(pq_reader_leaf(r->pq, (size_t)r->remote_name), 1))
         return "remote_name is not a string column";
     return NULL;
@@ -310,6 +317,8 @@ cf_reader *cf_reader_open(const char *path, char *err, size_t errlen)
     }
     if (!why)
         why = r->layout == CF_LAYOUT_WIDE ? open_wide(r) : open_nested(r);
+    if (!why)
+        why = open_remote_name(r);
     int64_t sum = 0;
     for (size_t g = 0; !why && g < pq_reader_num_row_groups(r->pq); g++) {
         int64_t n = pq_reader_row_group_rows(r->pq, g);

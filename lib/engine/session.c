@@ -56,22 +56,12 @@ static int check_combinations(const cf_config *c, char *err, size_t errlen)
         snprintf(err, errlen, "--partition: --rotate must divide a day (e.g. 1h, 15m, 1d)");
         return -1;
     }
-    if (c->partition && c->context) {
-        snprintf(err, errlen, "--context does not apply to --partition yet (one file per variant)");
-        return -1;
-    }
     if (!strcmp(out, "-") && c->rotate_us > 0) {
         snprintf(err, errlen, "--rotate splits files: it does not apply to --output -");
         return -1;
     }
     if (c->format != CF_FORMAT_PARQUET && c->layout == CF_LAYOUT_WIDE) {
         snprintf(err, errlen, "--layout wide is a Parquet layout: use it with --format parquet");
-        return -1;
-    }
-    /* context_rows are rows of the one file of a variant: records in
-     * earlier rotated files (context_files) are not referenced yet. */
-    if (c->context && c->rotate_us > 0) {
-        snprintf(err, errlen, "--context does not apply to --rotate yet (one file per variant)");
         return -1;
     }
     return 0;

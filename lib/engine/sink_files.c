@@ -21,6 +21,7 @@ typedef struct files_sink {
     cf_sink base;
     cf_files *files;
     cf_textfile_config text;
+    cf_parquetfile_ctx parquet;
     char stem[256]; /* "": the source's */
     cf_meta_fn meta;
     void *meta_ctx;
@@ -56,6 +57,7 @@ static int files_begin(cf_sink *k, const char *input, const char *stem, cf_meta_
     files_sink *fk = (files_sink *)k;
     fk->meta = meta;
     fk->meta_ctx = meta_ctx;
+    cf_parquetfile_ctx_reset(&fk->parquet);
     /* Live captures name rotated files by the interval alone; a file
      * conversion that fails or is interrupted leaves no file behind, a live
      * capture keeps the intervals it completed. */
@@ -99,6 +101,7 @@ static void files_destroy(cf_sink *k)
 {
     files_sink *fk = (files_sink *)k;
     cf_files_free(fk->files);
+    cf_parquetfile_ctx_reset(&fk->parquet);
     free(fk);
 }
 
@@ -143,6 +146,7 @@ cf_sink *cf_sink_files(cf_session *s, const char *stem, char *err, size_t errlen
     static const char *const ext[] = {"parquet", "jsonl", "csv"};
     fk->text.format = cfg->format;
     fk->text.columns = cf_sink_text_columns(cfg, 0);
+    fk->parquet.cfg = cfg;
     cf_files_options o = {
         .names = {.dir = out,
                   .ext = ext[cfg->format],
@@ -150,7 +154,8 @@ cf_sink *cf_sink_files(cf_session *s, const char *stem, char *err, size_t errlen
                   .partition = cfg->partition},
         .variants = cfg->variants,
         .writer = cfg->format == CF_FORMAT_PARQUET ? &cf_parquetfile_ops : &cf_textfile_ops,
-        .writer_ctx = cfg->format == CF_FORMAT_PARQUET ? (void *)cfg : (void *)&fk->text,
+        .writer_ctx = cfg->format == CF_FORMAT_PARQUET ? (void *)&fk->parquet : (void *)&fk->text,
+        .context = cfg->context,
         .meta = files_meta,
         .meta_ctx = fk,
         .remove_published_on_abort = 1,

@@ -1,5 +1,5 @@
 /* History columns of the wide layout (see wide_context.h). Devices are
- * found by their label in an open-addressing table (labels hashed once per
+ * found by their variant and label in an open-addressing table (labels hashed once per
  * record); each device has a ring of its last K rows. */
 #include "engine/wide_context.h"
 
@@ -20,6 +20,7 @@ typedef struct hist_row {
 
 typedef struct device_hist {
     char *label; /* NULL: empty slot */
+    int variant;
     uint64_t hash;
     hist_row *ring; /* [K] */
     uint32_t n, next;
@@ -28,6 +29,7 @@ typedef struct device_hist {
 struct cf_widectx {
     uint32_t k, i, b;
     char *names;
+    pq_column_spec *specs; /* the history columns, names in names */
     device_hist *slots;
     size_t cap, used;
     int64_t *absent64; /* [i] of -1 */
@@ -39,8 +41,7 @@ size_t cf_widectx_columns(uint32_t k, uint32_t i, uint32_t b)
     return (size_t)k * (KEY_COLS + 3 * (size_t)i + b);
 }
 
-cf_widectx *cf_widectx_new(uint32_t k, uint32_t i, uint32_t b, const pq_column_spec *own,
-                           pq_column_spec *specs)
+cf_widectx *cf_widectx_new(uint32_t k, uint32_t i, uint32_t b, const pq_column_spec *own)
 {
     static const char *const key_names[KEY_COLS] = {
         "FirstSeen", "RemIP", "Proto", "DevPort", "RemPort", "TotalFlowSize", "PacketCount"};
@@ -52,9 +53,11 @@ cf_widectx *cf_widectx_new(uint32_t k, uint32_t i, uint32_t b, const pq_column_s
         return NULL;
     c->k = k, c->i = i, c->b = b;
     c->names = calloc(n, NAME_LEN);
+    c->specs = calloc(n, sizeof *c->specs);
+    pq_column_spec *specs = c->specs;
     c->absent64 = malloc(((size_t)i + 1) * sizeof *c->absent64);
     c->absent32 = malloc((2 * (size_t)i + b + 1) * sizeof *c->absent32);
-    if (!c->names || !c->absent64 || !c->absent32) {
+    if (!c->names || !c->specs || !c->absent64 || !c->absent32) {
         cf_widectx_free(c);
         return NULL;
     }
@@ -84,6 +87,11 @@ cf_widectx *cf_widectx_new(uint32_t k, uint32_t i, uint32_t b, const pq_column_s
     return c;
 }
 
+void cf_widectx_specs(const cf_widectx *c, pq_column_spec *specs)
+{
+    memcpy(specs, c->specs, cf_widectx_columns(c->k, c->i, c->b) * sizeof *specs);
+}
+
 void cf_widectx_free(cf_widectx *c)
 {
     if (!c)
@@ -101,6 +109,7 @@ void cf_widectx_free(cf_widectx *c)
     }
     free(c->slots);
     free(c->names);
+    free(c->specs);
     free(c->absent64);
     free(c->absent32);
     free(c);
@@ -114,18 +123,21 @@ static uint64_t label_hash(const char *s)
     return h;
 }
 
-static device_hist *slot_of(device_hist *slots, size_t cap, const char *label, uint64_t h)
+static device_hist *slot_of(device_hist *slots, size_t cap, int variant, const char *label,
+                            uint64_t h)
 {
     size_t s = h & (cap - 1);
-    while (slots[s].label && (slots[s].hash != h || strcmp(slots[s].label, label) != 0))
+    while (slots[s].label && (slots[s].hash != h || slots[s].variant != variant ||
+                              strcmp(slots[s].label, label) != 0))
         s = (s + 1) & (cap - 1);
     return &slots[s];
 }
 
-/* The device's history, created empty on its first record. */
-static device_hist *device_of(cf_widectx *c, const char *label)
+/* The device's history in this variant, created empty on its first
+ * record. */
+static device_hist *device_of(cf_widectx *c, int variant, const char *label)
 {
-    const uint64_t h = label_hash(label);
+    const uint64_t h = label_hash(label) ^ (uint64_t)variant;
     if ((c->used + 1) * 2 > c->cap) {
         size_t ncap = c->cap ? c->cap * 2 : 64;
         device_hist *ns = calloc(ncap, sizeof *ns);
@@ -133,12 +145,13 @@ static device_hist *device_of(cf_widectx *c, const char *label)
             return NULL;
         for (size_t s = 0; s < c->cap; s++)
             if (c->slots[s].label)
-                *slot_of(ns, ncap, c->slots[s].label, c->slots[s].hash) = c->slots[s];
+                *slot_of(ns, ncap, c->slots[s].variant, c->slots[s].label, c->slots[s].hash) =
+                    c->slots[s];
         free(c->slots);
         c->slots = ns;
         c->cap = ncap;
     }
-    device_hist *d = slot_of(c->slots, c->cap, label, h);
+    device_hist *d = slot_of(c->slots, c->cap, variant, label, h);
     if (!d->label) {
         hist_row *ring = calloc(c->k, sizeof *ring);
         char *copy = strdup(label);
@@ -161,6 +174,7 @@ static device_hist *device_of(cf_widectx *c, const char *label)
             }
         }
         d->label = copy;
+        d->variant = variant;
         d->hash = h;
         d->ring = ring;
         c->used++;
@@ -171,7 +185,7 @@ static device_hist *device_of(cf_widectx *c, const char *label)
 int cf_widectx_write(cf_widectx *c, pq_writer *w, size_t first_col, const cf_record *r,
                      const char *ip, const int64_t *to, const int32_t *cells)
 {
-    device_hist *d = device_of(c, r->device);
+    device_hist *d = device_of(c, r->variant, r->device);
     if (!d)
         return -1;
     const size_t ncells = 2 * (size_t)c->i + c->b;

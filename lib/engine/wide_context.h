@@ -7,7 +7,7 @@
  * history slot the device has no record for is -1 everywhere ("" for
  * RemIP), so one row is the whole (K+1)-record matrix.
  *
- * Memory: per device, K copies of a wide row (about 8i + 4(2i + B) bytes
+ * Memory: per device and variant, K copies of a wide row (about 8i + 4(2i + B) bytes
  * each: 60 KiB per device for K = 5 with the defaults). */
 #ifndef CF_ENGINE_WIDE_CONTEXT_H
 #define CF_ENGINE_WIDE_CONTEXT_H
@@ -24,10 +24,14 @@ typedef struct cf_widectx cf_widectx;
 size_t cf_widectx_columns(uint32_t k, uint32_t i, uint32_t b);
 
 /* own: the record's own packet/payload column specs (3i + B of them, named
- * P00_TO..); specs: room for cf_widectx_columns(), filled here (names live
- * in the returned object). NULL out of memory. */
-cf_widectx *cf_widectx_new(uint32_t k, uint32_t i, uint32_t b, const pq_column_spec *own,
-                           pq_column_spec *specs);
+ * P00_TO..). NULL out of memory. One history serves every file of a run
+ * (both variants: devices are kept per variant), so that the first rows of
+ * a --rotate or --partition file see the device's records in earlier
+ * files. */
+cf_widectx *cf_widectx_new(uint32_t k, uint32_t i, uint32_t b, const pq_column_spec *own);
+/* The history columns' specs into specs[cf_widectx_columns()] (names live
+ * in c). */
+void cf_widectx_specs(const cf_widectx *c, pq_column_spec *specs);
 void cf_widectx_free(cf_widectx *c);
 
 /* Writes the history columns of r (from first_col on), then keeps r's row:

@@ -170,6 +170,12 @@ static int check_window(const cf_session *s, const cf_capture_info *caps, size_t
                  "day; a day's task cannot reproduce it");
         return -1;
     }
+    if (c->context) {
+        snprintf(err, errlen,
+                 "--context: a day's first records refer to the device's records of earlier "
+                 "days, which a day's task does not read");
+        return -1;
+    }
     if (n == 0) {
         snprintf(err, errlen, "no capture in the set");
         return -1;

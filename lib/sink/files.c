@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "flow/context.h"
+
 /* Default open files per variant: records come in first_seen order, so
  * normally one bucket is filling and at most one more waits for advance(). */
 #define DEFAULT_MAX_OPEN 4
@@ -22,6 +24,8 @@ typedef struct bucket {
     unsigned seq;
     void *file;
     char *path;
+    uint32_t name; /* --context: its index in cf_files.names */
+    int64_t rows;  /* records written */
 } bucket;
 
 typedef struct variant_files {
@@ -41,6 +45,15 @@ struct cf_files {
     size_t n_published, cap_published;
     char last_dir[4096]; /* the directory last made, to skip mkdir calls */
     cf_files_stats stats;
+    /* --context: the places of the devices' previous records; every file
+     * of the run by the path context_files gives it (kept for the run: a
+     * device's previous record may be in any earlier file). */
+    cf_ctxmap *ctx;
+    cf_ctxref *refs;     /* [K] */
+    int64_t *ctx_rows;   /* [K] */
+    const char **ctx_of; /* [K] */
+    char **names;
+    size_t n_names, cap_names;
 };
 
 static int variant_index(int variant)
@@ -84,7 +97,14 @@ cf_files *cf_files_new(const cf_files_options *o)
     f->ext = dup_or_empty(o->names.ext);
     for (int k = 0; k < 2; k++)
         f->v[k].open = calloc(f->o.max_open, sizeof *f->v[k].open);
-    if (!f->dir || !f->stem || !f->ext || !f->v[0].open || !f->v[1].open) {
+    int ctx_bad = 0;
+    if (o->context) {
+        f->refs = calloc(o->context, sizeof *f->refs);
+        f->ctx_rows = calloc(o->context, sizeof *f->ctx_rows);
+        f->ctx_of = calloc(o->context, sizeof *f->ctx_of);
+        ctx_bad = !f->refs || !f->ctx_rows || !f->ctx_of;
+    }
+    if (!f->dir || !f->stem || !f->ext || !f->v[0].open || !f->v[1].open || ctx_bad) {
         cf_files_free(f);
         return NULL;
     }
@@ -121,6 +141,44 @@ static int path_exists(const char *path)
     return lstat(path, &st) == 0 || errno != ENOENT;
 }
 
+/* Appends a copy of s to the growable array *arr (*n used, *cap room). 0,
+ * or -1 out of memory. */
+static int push_copy(char ***arr, size_t *n, size_t *cap, const char *s)
+{
+    if (*n == *cap) {
+        size_t ncap = *cap ? 2 * *cap : 16;
+        char **p = realloc(*arr, ncap * sizeof *p);
+        if (!p)
+            return -1;
+        *arr = p;
+        *cap = ncap;
+    }
+    char *copy = strdup(s);
+    if (!copy)
+        return -1;
+    (*arr)[(*n)++] = copy;
+    return 0;
+}
+
+/* --context: path's name relative to the variant directory (DIR/VARIANT/
+ * or DIR/variant=VARIANT/) joins the run's names; its index, or
+ * UINT32_MAX out of memory. */
+static uint32_t add_name(cf_files *f, const char *path)
+{
+    const char *rel = path;
+    size_t dl = strlen(f->dir);
+    if (!strncmp(path, f->dir, dl)) {
+        rel = path + dl;
+        while (*rel == '/')
+            rel++;
+        const char *slash = strchr(rel, '/');
+        rel = slash ? slash + 1 : rel;
+    }
+    if (f->n_names >= UINT32_MAX || push_copy(&f->names, &f->n_names, &f->cap_names, rel) != 0)
+        return UINT32_MAX;
+    return (uint32_t)(f->n_names - 1);
+}
+
 /* Opens the file of the bucket holding first_seen for variant k. */
 static bucket *open_bucket(cf_files *f, int k, int64_t first_seen, char *err, size_t errlen)
 {
@@ -148,6 +206,10 @@ static bucket *open_bucket(cf_files *f, int k, int64_t first_seen, char *err, si
     }
     bucket b = {.start = start, .end = end, .whole = is_whole_input(f), .seq = seq};
     b.path = strdup(path);
+    if (b.path && f->o.context && (b.name = add_name(f, path)) == UINT32_MAX) {
+        free(b.path);
+        b.path = NULL;
+    }
     if (!b.path) {
         snprintf(err, errlen, "%s: out of memory", path);
         return NULL;
@@ -176,19 +238,7 @@ static int remember_published(cf_files *f, const char *path)
 {
     if (!f->o.remove_published_on_abort)
         return 0;
-    if (f->n_published == f->cap_published) {
-        size_t cap = f->cap_published ? 2 * f->cap_published : 16;
-        char **p = realloc(f->published, cap * sizeof *p);
-        if (!p)
-            return -1;
-        f->published = p;
-        f->cap_published = cap;
-    }
-    char *copy = strdup(path);
-    if (!copy)
-        return -1;
-    f->published[f->n_published++] = copy;
-    return 0;
+    return push_copy(&f->published, &f->n_published, &f->cap_published, path);
 }
 
 /* Completes and renames the file of open bucket index i of variant k, and
@@ -231,8 +281,22 @@ static int close_bucket(cf_files *f, int k, size_t i, char *err, size_t errlen)
     return rc;
 }
 
+static void forget_context(cf_files *f)
+{
+    cf_ctxmap_free(f->ctx);
+    f->ctx = NULL;
+    for (size_t k = 0; k < f->n_names; k++)
+        free(f->names[k]);
+    f->n_names = 0;
+}
+
 int cf_files_begin(cf_files *f, char *err, size_t errlen)
 {
+    forget_context(f);
+    if (f->o.context && !(f->ctx = cf_ctxmap_new(f->o.context))) {
+        snprintf(err, errlen, "%s: out of memory", f->dir);
+        return -1;
+    }
     if (cf_mkdirs(f->dir, err, errlen) != 0)
         return -1;
     if (!is_whole_input(f))
@@ -275,7 +339,25 @@ int cf_files_record(cf_files *f, const cf_record *r, char *err, size_t errlen)
         if (!b)
             return -1;
     }
-    return f->o.writer->write(b->file, r, err, errlen);
+    if (!f->ctx) {
+        b->rows++;
+        return f->o.writer->write(b->file, r, err, errlen);
+    }
+    /* The device's previous records by file and row; this one joins them. */
+    uint32_t n = cf_ctxmap_push(f->ctx, k, r->device, b->name, b->rows++, f->refs);
+    if (n == UINT32_MAX) {
+        snprintf(err, errlen, "%s: out of memory", b->path);
+        return -1;
+    }
+    for (uint32_t m = 0; m < n; m++) {
+        f->ctx_rows[m] = f->refs[m].row;
+        f->ctx_of[m] = f->refs[m].file == b->name ? "" : f->names[f->refs[m].file];
+    }
+    cf_record with = *r;
+    with.n_context = n;
+    with.context_rows = f->ctx_rows;
+    with.context_files = f->ctx_of;
+    return f->o.writer->write(b->file, &with, err, errlen);
 }
 
 int cf_files_advance(cf_files *f, int64_t horizon_us, char *err, size_t errlen)
@@ -356,6 +438,11 @@ void cf_files_free(cf_files *f)
     for (size_t k = 0; k < f->n_published; k++)
         free(f->published[k]);
     free(f->published);
+    forget_context(f);
+    free(f->names);
+    free(f->refs);
+    free(f->ctx_rows);
+    free(f->ctx_of);
     free(f->dir);
     free(f->stem);
     free(f->ext);

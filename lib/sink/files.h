@@ -18,6 +18,12 @@
  * first name not yet on disk). Reading a bucket means reading NAME.EXT and
  * its NAME-K.EXT siblings.
  *
+ * --context K (options.context): each record's context_rows and
+ * context_files are set here, from the files the device's previous records
+ * went to: a row index in its file and the file's path relative to the
+ * variant directory ("STEM_LABEL.EXT", with --partition
+ * "date=YYYY-MM-DD/part-NAME.EXT"), "" when it is the record's own file.
+ *
  * Memory: at most max_open files are open per variant (each Parquet file
  * buffers up to one row group); a record for another bucket beyond that
  * first closes the open bucket with the oldest start.
@@ -60,6 +66,7 @@ typedef struct cf_files_options {
     /* abort() also removes the files already renamed into place (a file
      * conversion that fails leaves nothing; a live capture keeps them). */
     int remove_published_on_abort;
+    uint32_t context; /* --context K: set each record's context references */
 } cf_files_options;
 
 typedef struct cf_files cf_files;

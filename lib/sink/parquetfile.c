@@ -4,12 +4,18 @@
 
 #include <stdio.h>
 
-#include "engine/config.h"
-#include "engine/flowfile.h"
+#include "engine/wide_context.h"
+
+void cf_parquetfile_ctx_reset(cf_parquetfile_ctx *c)
+{
+    cf_widectx_free(c->hist);
+    c->hist = NULL;
+}
 
 static void *parquetfile_open(void *ctx, const char *path, char *err, size_t errlen)
 {
-    return cf_flowfile_open(path, (const cf_config *)ctx, err, errlen);
+    cf_parquetfile_ctx *c = ctx;
+    return cf_flowfile_open(path, c->cfg, &c->hist, err, errlen);
 }
 
 static int parquetfile_write(void *file, const cf_record *r, char *err, size_t errlen)

@@ -252,10 +252,11 @@ static int build_tasks(const capture_entry *caps, size_t n, uint64_t task_bytes,
  * --partition (a day per file). */
 static int check_per_day(const cf_config *cfg, uint64_t task_bytes, char *err, size_t errlen)
 {
-    char rot[64] = "", part[16] = "", names[16] = "";
+    char rot[64] = "", part[16] = "", names[16] = "", context[16] = "0";
     cf_config_get(cfg, "rotate", rot, sizeof rot);
     cf_config_get(cfg, "partition", part, sizeof part);
     cf_config_get(cfg, "names", names, sizeof names);
+    cf_config_get(cfg, "context", context, sizeof context);
     char *end;
     unsigned long long v = strtoull(rot, &end, 10);
     const unsigned long long unit = *end == 's'   ? 1
@@ -281,6 +282,12 @@ static int check_per_day(const cf_config *cfg, uint64_t task_bytes, char *err, s
         snprintf(err, errlen,
                  "--merge with --names: a remote's name may come from a DNS answer "
                  "of any earlier day, which a day's task does not read");
+        return -1;
+    }
+    if (strcmp(context, "0") != 0) {
+        snprintf(err, errlen,
+                 "--merge with --context: a day's first records refer to the device's records "
+                 "of earlier days, which a day's task does not read");
         return -1;
     }
     if (task_bytes) {

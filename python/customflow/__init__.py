@@ -39,6 +39,7 @@ __all__ = [
     "DamagedWarning",
     "Report",
     "SCHEMA",
+    "CONTEXT_FEATURES",
 ]
 
 __version__ = _customflow.version()
@@ -350,14 +351,77 @@ def _record_files(path_or_dir):
     return found
 
 
+def _variant_dir(path):
+    """The directory a file's ``context_files`` names are relative to: its
+    variant directory (the file's own, or the parent of --partition's
+    ``date=...`` directory)."""
+    d = os.path.dirname(os.path.abspath(path))
+    if os.path.basename(d).startswith("date="):
+        d = os.path.dirname(d)
+    return d
+
+
+def _split(flat, lens):
+    """flat cut into one array per row of lens items (an object array)."""
+    import numpy as np
+
+    out = np.empty(len(lens), dtype=object)
+    cuts = np.cumsum(lens)
+    for k, (a, b) in enumerate(zip(cuts - lens, cuts)):
+        out[k] = flat[a:b]
+    return out
+
+
+def _context_index(paths, counts, context_rows, context_files):
+    """Each record's context references (file, row) as positions in the
+    concatenation of paths (whose record counts are counts), one int64
+    array per record; -1 where the referenced file is not among paths."""
+    import numpy as np
+    import pandas as pd
+
+    counts = np.asarray(counts, dtype=np.int64)
+    starts = np.concatenate(([0], np.cumsum(counts)))
+    lens = np.fromiter((len(a) for a in context_rows), dtype=np.int64, count=len(context_rows))
+    if not lens.sum():
+        return _split(np.empty(0, dtype=np.int64), lens)
+    rows = np.concatenate(list(context_rows)).astype(np.int64)
+    names = np.concatenate(list(context_files))
+    owner = np.repeat(np.repeat(np.arange(len(paths)), counts), lens)
+    codes, uniques = pd.factorize(names)
+    keys, inverse = np.unique(owner * len(uniques) + codes, return_inverse=True)
+    where = {os.path.normpath(os.path.abspath(p)): k for k, p in enumerate(paths)}
+    target = np.empty(len(keys), dtype=np.int64)
+    for u, key in enumerate(keys):
+        own, name = divmod(int(key), len(uniques))
+        name = uniques[name]
+        if name == "":
+            target[u] = own
+        else:
+            path = os.path.normpath(os.path.join(_variant_dir(paths[own]), name))
+            target[u] = where.get(path, -1)
+    target = target[inverse]
+    ok = (target >= 0) & (rows >= 0) & (rows < counts[np.maximum(target, 0)])
+    index = np.where(ok, starts[np.maximum(target, 0)] + rows, -1)
+    return _split(index, lens)
+
+
 def read(path_or_dir):
     """The files customflow wrote (either layout) as one DataFrame, read by
     the project's own Parquet reader (no pyarrow needed): a file, a list of
     files, or a directory (every ``*.parquet`` under it, in path order).
     Columns as :func:`to_pandas`; wide files come back in the nested
     columns. When the files hold both variants, a ``variant`` column comes
-    first."""
-    return _frame(_customflow.read_files(_record_files(path_or_dir)))
+    first. Files written with ``--context`` also give ``context_index``:
+    for each record, the positions (0-based rows of the returned frame) of
+    the records its ``context_rows``/``context_files`` reference, oldest
+    first; -1 for a record in a file that was not read."""
+    paths = _record_files(path_or_dir)
+    df = _frame(_customflow.read_files(paths))
+    if "context_rows" in df:
+        df["context_index"] = _context_index(
+            paths, [rows for rows, _ in _customflow.file_info(paths)], df["context_rows"].to_numpy(),
+            df["context_files"].to_numpy())
+    return df
 
 
 def _is_record_files(source):
@@ -369,12 +433,72 @@ def _is_record_files(source):
     return os.path.isdir(path) or path.endswith(".parquet")
 
 
+#: Features of each row of to_numpy's ``context`` tensor, in order (i
+#: packets): the record's first_seen before the current one's (µs, 0 for
+#: the current record), its scalar columns, packets listed, then its packets'
+#: offsets, sizes and directions (-1 past its last packet).
+CONTEXT_FEATURES = (
+    "first_seen_before_us",
+    "protocol",
+    "device_port",
+    "remote_port",
+    "total_bytes",
+    "total_packets",
+    "n_packets",
+)
+
+
+def _context_tensor(out, prev, k):
+    """The (n, K+1, F) tensor of to_numpy(context=K) from its per-record
+    arrays and prev (n, K): the positions of each record's previous
+    records, oldest first, right-aligned, -1 where absent."""
+    import numpy as np
+
+    n = len(out["n_packets"])
+    first = out["first_seen"].astype(np.int64)
+    own = np.concatenate(
+        [
+            np.zeros((n, 1), dtype=np.int64),
+            np.stack([out[c].astype(np.int64) for c in CONTEXT_FEATURES[1:]], axis=1),
+            out["offset_us"].astype(np.int64),
+            out["size"].astype(np.int64),
+            out["direction"].astype(np.int64),
+        ],
+        axis=1,
+    )
+    tensor = np.full((n, k + 1, own.shape[1]), -1, dtype=np.int64)
+    tensor[:, k, :] = own
+    mask = np.zeros((n, k + 1), dtype=bool)
+    mask[:, k] = True
+    for h in range(k):
+        at = prev[:, h]
+        has = at >= 0
+        tensor[has, h, :] = own[at[has]]
+        tensor[has, h, 0] = first[has] - first[at[has]]
+        mask[has, h] = True
+    return tensor, mask
+
+
+def _previous(index_lists, k):
+    """(n, K) right-aligned positions from per-record lists (oldest first),
+    -1 where absent."""
+    import numpy as np
+
+    prev = np.full((len(index_lists), k), -1, dtype=np.int64)
+    for r, a in enumerate(index_lists):
+        a = a[-k:] if k else a[:0]
+        if len(a):
+            prev[r, k - len(a):] = a
+    return prev
+
+
 def to_numpy(
     source=None,
     devices=None,
     variant="bidirectional",
     packets=10,
     payload_bytes=1000,
+    context=0,
     *,
     interface=None,
     duration=None,
@@ -396,14 +520,61 @@ def to_numpy(
       ``first_seen`` (datetime64[us], UTC), ``protocol``, ``device_port``,
       ``remote_port``, ``total_bytes``, ``total_packets``, ``variant``
       (int8: 1 bidirectional, 2 unidirectional).
+
+    With ``context=K`` (a capture is converted with ``--context K``; files
+    must have been written with ``--context`` of at least K, across
+    ``--rotate``/``--partition`` files through ``context_files``, every
+    referenced file read too) also the device's previous records:
+
+    * ``context`` (n, K+1, F) int64: row K the record itself, rows 0..K-1
+      its device's previous K records, oldest first and right-aligned (row
+      K-1 the one just before, as the wide layout's ``H1_``); a row the
+      device has no record for is -1 throughout. The F features are
+      :data:`CONTEXT_FEATURES` then ``offset_us``, ``size``, ``direction``
+      of the i packets (F = 7 + 3i);
+    * ``context_mask`` (n, K+1) bool: the rows that hold a record;
+    * ``context_count`` (n,) int32: previous records present (0..K).
     """
+    import numpy as np
+
+    context = int(context or 0)
+    if context < 0:
+        raise Error("context=%d: must be 0 or more" % context)
     if interface is None and _is_record_files(source):
-        batch = _customflow.read_files(_record_files(source))
+        paths = _record_files(source)
+        batch = _customflow.read_files(paths)
     else:
         opts = dict(options, packets=packets, payload_bytes=payload_bytes)
+        if context:
+            opts["context"] = context
         batch, _ = _collect(source, devices, variant, opts, interface, duration, max_records)
+        paths = None
     out = batch.matrices(packets, payload_bytes)
-    cols = batch.columns(lists=False)
+    cols = batch.columns(lists=False, context=bool(context))
     cols["first_seen"] = cols["first_seen"].view("datetime64[us]")
+    rows = cols.pop("context_rows", None)
+    names = cols.pop("context_files", None)
     out.update(cols)
+    if not context:
+        return out
+    if rows is None:
+        raise Error("context=%d: the records have no context_rows (files written without --context)"
+                    % context)
+    if paths is not None:
+        info = _customflow.file_info(paths)
+        short = [p for p, (_, k) in zip(paths, info) if k < context]
+        if short:
+            raise Error("%s: written with --context %d, fewer than context=%d"
+                        % (short[0], info[paths.index(short[0])][1], context))
+        index = _context_index(paths, [n for n, _ in info], rows, names)
+    else:
+        # in memory: a row counts the records of its variant before it
+        index = np.empty(len(rows), dtype=object)
+        where = {v: np.flatnonzero(out["variant"] == v) for v in (1, 2)}
+        for r, a in enumerate(rows):
+            index[r] = where[int(out["variant"][r])][a]
+    tensor, mask = _context_tensor(out, _previous(index, context), context)
+    out["context"] = tensor
+    out["context_mask"] = mask
+    out["context_count"] = (mask.sum(axis=1) - 1).astype(np.int32)
     return out

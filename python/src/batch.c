@@ -1,5 +1,6 @@
 /* The Batch type (batch.h): len(), records(), columns(lists=True),
- * matrices(packets, payload_bytes). columns() moves the data out, so a
+ * matrices(packets, payload_bytes); context= (default: lists) says whether
+ * the context lists come with the columns. columns() moves the data out, so a
  * frame of a million rows is not held twice; the batch is empty after. */
 #include "batch.h"
 
@@ -44,11 +45,11 @@ static PyObject *batch_records(BatchObject *b, PyObject *Py_UNUSED(arg))
 
 static PyObject *batch_columns(BatchObject *b, PyObject *args, PyObject *kw)
 {
-    static char *names[] = {"lists", NULL};
-    int lists = 1;
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "|p", names, &lists))
+    static char *names[] = {"lists", "context", NULL};
+    int lists = 1, context = -1;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "|pp", names, &lists, &context))
         return NULL;
-    return cfpy_columns(b->st, lists);
+    return cfpy_columns(b->st, lists, context < 0 ? lists : context);
 }
 
 static PyObject *batch_matrices(BatchObject *b, PyObject *args)
@@ -67,7 +68,7 @@ static PyObject *batch_variants(BatchObject *b, void *Py_UNUSED(closure))
 static PyMethodDef batch_methods[] = {
     {"records", (PyCFunction)batch_records, METH_NOARGS, "A list with one dict per record."},
     {"columns", (PyCFunction)(void (*)(void))batch_columns, METH_VARARGS | METH_KEYWORDS,
-     "{column: ndarray}; empties the batch."},
+     "columns(lists=True, context=lists) -> {column: ndarray}; empties the batch."},
     {"matrices", (PyCFunction)batch_matrices, METH_VARARGS,
      "matrices(packets, payload_bytes): fixed-size model input arrays."},
     {NULL, NULL, 0, NULL},

@@ -216,7 +216,7 @@ static int put_list(PyObject *d, const char *key, void **buf, size_t n, size_t e
 
 /* ---- columns ---- */
 
-PyObject *cfpy_columns(cfpy_store *st, int lists)
+PyObject *cfpy_columns(cfpy_store *st, int lists, int context)
 {
     strcache cache;
     if (strcache_init(&cache, &st->strings) != 0)
@@ -246,7 +246,7 @@ PyObject *cfpy_columns(cfpy_store *st, int lists)
     }
     if (!fail && cfpy_store_names(st))
         fail = cfpy_put(d, CF_COL_REMOTE_NAME, string_column(&cache, st->remote_name, n));
-    if (!fail && lists && cfpy_store_context(st))
+    if (!fail && context && cfpy_store_context(st))
         fail = cfpy_put(d, CF_COL_CONTEXT_FILES,
                         string_list_column(&cache, st->ctx_file, st->ctx_start, n)) ||
                put_list(d, CF_COL_CONTEXT_ROWS, (void **)&st->ctx_rows, st->ctxs,

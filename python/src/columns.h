@@ -12,11 +12,12 @@ int cfpy_columns_init(void);
 
 /* {name: ndarray}: "variant" int8, "first_seen" int64 µs, uint8/uint16/int64
  * scalar columns, object arrays of str for strings (None for a missing
- * remote name); with lists, the list columns as object arrays holding one
+ * remote name); with lists, the packet list columns as object arrays holding one
  * ndarray per row (views of one flat array; pkt_payload rows are object
- * arrays of bytes). Moves the scalar buffers out of st, which is left
+ * arrays of bytes); with context, context_rows and context_files so too.
+ * Moves the scalar buffers out of st, which is left
  * empty. */
-PyObject *cfpy_columns(cfpy_store *st, int lists);
+PyObject *cfpy_columns(cfpy_store *st, int lists, int context);
 
 /* [dict per record], keys as the schema's column names plus "variant";
  * first_seen a timezone-aware datetime, lists as Python lists, pkt_payload

@@ -105,18 +105,26 @@ static int file_variant(const cf_reader *rd)
     return k == CF_VARIANT_BI || k == CF_VARIANT_UNI ? k : 0;
 }
 
-/* Appends every record of path to st; 0, or -1 with an exception set. */
-static int read_one(const char *path, cfpy_store *st)
+/* A reader of path, or NULL with an exception set. */
+static cf_reader *open_reader(const char *path)
 {
     char err[1024] = "";
     cf_reader *rd;
     Py_BEGIN_ALLOW_THREADS;
     rd = cf_reader_open(path, err, sizeof err);
     Py_END_ALLOW_THREADS;
-    if (!rd) {
+    if (!rd)
         raise_for(path, err[0] ? err : "cannot be read");
+    return rd;
+}
+
+/* Appends every record of path to st; 0, or -1 with an exception set. */
+static int read_one(const char *path, cfpy_store *st)
+{
+    char err[1024] = "";
+    cf_reader *rd = open_reader(path);
+    if (!rd)
         return -1;
-    }
     int variant = file_variant(rd);
     const char *names = cf_reader_meta(rd, CF_META_NAMES);
     const char *context = cf_reader_meta(rd, CF_META_CONTEXT);
@@ -156,13 +164,20 @@ static int read_one(const char *path, cfpy_store *st)
     return 0;
 }
 
-PyObject *cfpy_read_files(PyObject *Py_UNUSED(self), PyObject *args)
+/* The paths of a function's one argument (cfpy_paths), or NULL with an
+ * exception set. */
+static char **paths_arg(PyObject *args, size_t *n)
 {
     PyObject *inputs;
     if (!PyArg_ParseTuple(args, "O", &inputs))
         return NULL;
+    return cfpy_paths(inputs, n);
+}
+
+PyObject *cfpy_read_files(PyObject *Py_UNUSED(self), PyObject *args)
+{
     size_t n = 0;
-    char **paths = cfpy_paths(inputs, &n);
+    char **paths = paths_arg(args, &n);
     if (!paths)
         return NULL;
     cfpy_store *st = malloc(sizeof *st);
@@ -181,4 +196,30 @@ PyObject *cfpy_read_files(PyObject *Py_UNUSED(self), PyObject *args)
     }
     cfpy_paths_free(paths, n);
     return cfpy_batch_new(st);
+}
+
+PyObject *cfpy_file_info(PyObject *Py_UNUSED(self), PyObject *args)
+{
+    size_t n = 0;
+    char **paths = paths_arg(args, &n);
+    if (!paths)
+        return NULL;
+    PyObject *list = PyList_New((Py_ssize_t)n);
+    for (size_t k = 0; list && k < n; k++) {
+        cf_reader *rd = open_reader(paths[k]);
+        if (!rd) {
+            Py_CLEAR(list);
+            break;
+        }
+        const char *context = cf_reader_meta(rd, CF_META_CONTEXT);
+        PyObject *v = Py_BuildValue("(KK)", (unsigned long long)cf_reader_rows(rd),
+                                    context ? strtoull(context, NULL, 10) : 0ull);
+        cf_reader_close(rd);
+        if (!v)
+            Py_CLEAR(list);
+        else
+            PyList_SET_ITEM(list, (Py_ssize_t)k, v);
+    }
+    cfpy_paths_free(paths, n);
+    return list;
 }

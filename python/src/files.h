@@ -9,5 +9,8 @@
 PyObject *cfpy_convert(PyObject *self, PyObject *args);
 /* read_files(paths) -> Batch */
 PyObject *cfpy_read_files(PyObject *self, PyObject *args);
+/* file_info(paths) -> [(rows, context)]: each file's record count and
+ * --context K (0 without), from its footer only */
+PyObject *cfpy_file_info(PyObject *self, PyObject *args);
 
 #endif

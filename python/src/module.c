@@ -77,6 +77,8 @@ static PyMethodDef module_methods[] = {
      "convert(options, inputs) -> [report dict]: cf_convert_inputs, into files."},
     {"read_files", cfpy_read_files, METH_VARARGS,
      "read_files(paths) -> Batch: the records of files customflow wrote."},
+    {"file_info", cfpy_file_info, METH_VARARGS,
+     "file_info(paths) -> [(rows, context)]: each file's record count and --context K."},
     {"version", version, METH_NOARGS, "The linked library's version."},
     {"library_versions", library_versions, METH_NOARGS, "The versions of the libraries under it."},
     {"options", options, METH_NOARGS, "[(name, short, arg, help)] of every option."},

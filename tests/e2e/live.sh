@@ -19,6 +19,7 @@
 # metadata; streamed records come out within L + 2 s of their first packet
 # while customflow runs; rotated files together equal the unrotated output.
 . "$(dirname "$0")/common.sh"
+. tests/context_lib.sh
 # Two captures of one veth stamp a TCP segment separately on this kernel:
 # about 1 µs apart when idle, over 50 µs on a loaded machine (seen). A
 # millisecond still tells every packet of these bursts apart.
@@ -129,6 +130,10 @@ if [ $ROTATE = 1 ]; then
     "${inA[@]}" "$CF" "${OPTS[@]}" -q --rotate 5s -i "$VA" -o "$TMP/rot" 2>"$TMP/rot.err" &
     ROT=$!
     PIDS+=($ROT)
+    # and with --context: references into the earlier intervals' files
+    "${inA[@]}" "$CF" "${OPTS[@]}" -q --context 2 --rotate 5s -i "$VA" -o "$TMP/rotctx" 2>"$TMP/rotctx.err" &
+    ROTCTX=$!
+    PIDS+=($ROTCTX)
 else
     skip "customflow --rotate does not work yet: rotation not checked"
 fi
@@ -166,7 +171,7 @@ STOP_US=$(($(date +%s%N) / 1000))
 # tcpdump keeps SIGINT ignored in a background job of a script: SIGTERM.
 kill -TERM $TCPDUMP
 kill -INT $LIVE
-[ $ROTATE = 1 ] && kill -INT $ROT
+[ $ROTATE = 1 ] && kill -INT $ROT $ROTCTX
 [ $STREAM = 1 ] && kill -INT $STREAMER
 kill -TERM $LIVEUDP
 # script(1) runs customflow as its child (nsenter execs it): that one.
@@ -183,6 +188,7 @@ ended "tcpdump" $TCPDUMP
 ended "customflow -i, on SIGINT ($(head -c 300 "$TMP/live.err"))" $LIVE
 ended "customflow -i -f udp, on SIGTERM ($(head -c 300 "$TMP/udp.err"))" $LIVEUDP
 [ $ROTATE = 1 ] && ended "customflow --rotate 5s ($(head -c 300 "$TMP/rot.err"))" $ROT
+[ $ROTATE = 1 ] && ended "customflow --context 2 --rotate 5s ($(head -c 300 "$TMP/rotctx.err"))" $ROTCTX
 [ $STREAM = 1 ] && ended "customflow --format jsonl -o - ($(head -c 300 "$TMP/stream.err"))" $STREAMER
 [ $STREAM = 1 ] && reap $STAMP 10
 if [ $PROGRESS != 0 ]; then
@@ -311,6 +317,11 @@ if [ $ROTATE = 1 ]; then
         SAME*) pass ;;
         *) fail "rotated $v files differ from the unrotated output: $res" ;;
         esac
+        # --context 2: as many records, every reference resolving
+        expect "--context 2 --rotate 5s: as many $v records as without" \
+            "$(q "SELECT count(*) FROM read_parquet('$TMP/rotctx/$v/*.parquet')")" \
+            "$(q "SELECT count(*) FROM read_parquet('$TMP/rot/$v/*.parquet')")"
+        refs_check 2 "$TMP/rotctx/$v"
     done
 fi
 

@@ -67,10 +67,10 @@ expect "metadata records the options" \
     "$(meta "$TMP/on/bidirectional/sample.parquet" customflow.names) $(meta "$TMP/on/bidirectional/sample.parquet" customflow.context) $(meta "$TMP/on/bidirectional/sample.parquet" customflow.names_evicted)" \
     "true $K 0"
 expect "the new columns follow the dataset's" "$(cols "$TMP/on/bidirectional/sample.parquet" | cut -d, -f13-)" \
-    "remote_name,element"
+    "remote_name,element,element"
 "$CF" -q -d "$TMP/devices.txt" --context 1 -o "$TMP/k1" "$TMP/sample.pcap"
 context_check "$TMP/k1/bidirectional/sample.parquet" 1
-expect "--context alone adds context_rows only" "$(cols "$TMP/k1/bidirectional/sample.parquet" | cut -d, -f13-)" "element"
+expect "--context alone adds context_rows and context_files only" "$(cols "$TMP/k1/bidirectional/sample.parquet" | cut -d, -f13-)" "element,element"
 # wide layout: H1_/H2_ hold the device's previous records' own columns
 # (checked with lag() over the device's rows), -1 / "" where there is none
 wide_check() {
@@ -99,6 +99,18 @@ wide_check "$TMP/wide2/bidirectional/sample.parquet"
 wide_check "$TMP/wide2/unidirectional/sample.parquet"
 expect "wide --context: 2 x (7 + 3 x 3 + 8) history columns" \
     "$(q "SELECT count(*) FROM parquet_schema('$TMP/wide2/bidirectional/sample.parquet') WHERE name LIKE 'H_\\_%' ESCAPE '\\'")" "48"
+
+# customflow summary counts the named records of the wide layout too
+# (RemoteName), as many as the nested file's of the same options
+"$CF" -q -d "$TMP/devices.txt" --names --layout wide -n 3 --payload-cells 8 -o "$TMP/widen" "$TMP/sample.pcap"
+"$CF" -q -d "$TMP/devices.txt" --names -n 3 -o "$TMP/nestn" "$TMP/sample.pcap"
+W=$TMP/widen/bidirectional/sample.parquet
+n=$(q "SELECT count(*) FILTER (WHERE RemoteName <> '') || ' of ' || count(*) FROM read_parquet('$W')")
+named() { "$CF" summary "$1" | sed -n 's/^records with a remote name: \(.*\) (.*/\1/p'; }
+expect "summary of a wide --names file: records with a remote name" "$(named "$W")" "$n"
+check "wide sample: some records named ($n)" test "${n%% *}" -gt 0
+expect "summary: wide and nested count the same named records" "$(named "$W")" \
+    "$(named "$TMP/nestn/bidirectional/sample.parquet")"
 
 # --- the preference order on a crafted capture (no device list: every
 # local endpoint is a device, labelled by its MAC). A resolves x.example to
@@ -129,16 +141,14 @@ expect "remote_name by the preference order" \
     "$(printf '%s\t%s\t%s\n' 02:00:00:00:00:0a 49999 '' 02:00:00:00:00:0a 50000 x.example \
         02:00:00:00:00:0c 50001 y.example 02:00:00:00:00:0b 50002 z.e 02:00:00:00:00:0d 123 '')"
 
-# text formats carry the columns too; --rotate is refused with --context
+# text formats carry the columns too (with --rotate, --partition and
+# --merge: tests/e2e/context_files.sh)
 "$CF" -q -d "$TMP/devices.txt" --names --context $K --format jsonl -o "$TMP/txt" "$TMP/sample.pcap"
 expect "jsonl: remote_name and context_rows as in Parquet" \
     "$(q "SELECT remote_name, context_rows FROM read_json('$TMP/txt/bidirectional/sample.jsonl')" | md5sum)" \
     "$(q "SELECT remote_name, context_rows FROM read_parquet('$TMP/on/bidirectional/sample.parquet')" | md5sum)"
-"$CF" -q --context 2 --rotate 1h -o "$TMP/rot" "$TMP/sample.pcap" 2>/dev/null
-check "--context with --rotate is a usage error" test $? -eq 2
-# (a live capture into files rotates daily: refused before the interface opens)
-msg=$("$CF" -q --context 2 -i lo -o "$TMP/live" 2>&1)
-check "--context with a live capture into files is refused ($msg)" grep -q -- "--context does not apply" <<<"$msg"
+expect "one file: every context_files entry is \"\" (this file)" \
+    "$(q "SELECT DISTINCT unnest(context_files) FROM read_parquet('$TMP/on/bidirectional/sample.parquet')")" ""
 
 # the same records as without the options
 expect "records unchanged by the options" \

@@ -207,6 +207,8 @@ check "--merge without --rotate 1d: exit 2, says what it needs" bash -c "test $s
 check "--merge --rotate 1h refused" grep -q 'not --rotate 1h' err
 "$CF" plan -o bad -d days/dev.txt --merge --rotate 1d --names days/caps >/dev/null 2>err
 check "--merge --names refused" grep -q -- '--names' err
+"$CF" plan -o bad -d days/dev.txt --merge --rotate 1d --context 2 days/caps >/dev/null 2>err
+check "--merge --context refused" grep -q -- '--context' err
 "$CF" plan -o bad -d days/dev.txt --merge --rotate 1d --task-bytes 1G days/caps >/dev/null 2>err
 check "--merge --task-bytes refused" grep -q -- '--task-bytes' err
 if command -v mergecap >/dev/null; then

@@ -320,6 +320,74 @@ static int meta(void *ctx, int variant, int64_t start, int64_t end, cf_files_put
     return put(put_ctx, "span", v);
 }
 
+/* --context: each record written with its device's previous places. */
+static char ctx_log[4096];
+
+static int ctx_write(void *file, const cf_record *r, char *err, size_t errlen)
+{
+    (void)file, (void)err, (void)errlen;
+    size_t len = strlen(ctx_log);
+    len += (size_t)snprintf(ctx_log + len, sizeof ctx_log - len, "%s:", r->device);
+    for (uint32_t k = 0; k < r->n_context; k++)
+        len += (size_t)snprintf(ctx_log + len, sizeof ctx_log - len, "%s%lld@%s", k ? "," : "",
+                                (long long)r->context_rows[k], r->context_files[k]);
+    snprintf(ctx_log + len, sizeof ctx_log - len, "\n");
+    return 0;
+}
+
+static const cf_filewriter_ops ctx_ops = {fake_open, ctx_write, fake_kv, fake_close, fake_abort};
+
+static void put_dev(cf_files *f, int variant, const char *device, int64_t first_seen)
+{
+    char err[256];
+    cf_record r = rec(variant, first_seen);
+    r.device = device;
+    CHECK_EQ_INT(cf_files_record(f, &r, err, sizeof err), 0);
+}
+
+static void test_context_across_files(void)
+{
+    for (int partition = 0; partition <= 1; partition++) {
+        char *dir = fresh_dir();
+        char err[256];
+        cf_files_options o = {
+            .names = {.dir = dir,
+                      .stem = "cap",
+                      .ext = "parquet",
+                      .rotate_us = 60 * S,
+                      .partition = partition},
+            .variants = CF_VARIANT_BI | CF_VARIANT_UNI,
+            .writer = &ctx_ops,
+            .context = 2,
+        };
+        cf_files *f = cf_files_new(&o);
+        CHECK_EQ_INT(cf_files_begin(f, err, sizeof err), 0);
+        ctx_log[0] = 0;
+        put_dev(f, CF_VARIANT_BI, "a", T0);
+        put_dev(f, CF_VARIANT_BI, "b", T0 + 1 * S);
+        put_dev(f, CF_VARIANT_BI, "a", T0 + 2 * S);
+        put_dev(f, CF_VARIANT_BI, "a", T0 + 61 * S);  /* the next minute's file */
+        put_dev(f, CF_VARIANT_UNI, "a", T0 + 62 * S); /* another variant: its own */
+        CHECK_EQ_INT(cf_files_advance(f, T0 + 120 * S, err, sizeof err), 0);
+        put_dev(f, CF_VARIANT_BI, "a", T0 + 3 * S); /* late: an extra file of 13:05 */
+        put_dev(f, CF_VARIANT_BI, "a", T0 + 121 * S);
+        put_dev(f, CF_VARIANT_BI, "b", T0 + 122 * S);
+        CHECK_EQ_INT(cf_files_finish(f, err, sizeof err), 0);
+        const char *d = partition ? "date=2026-12-02/part-" : "";
+        char want[1024];
+        snprintf(want, sizeof want,
+                 "a:\nb:\na:0@\na:0@%scap_2026-12-02T13-05-00.parquet,2@%scap_2026-12-02T13-05-00."
+                 "parquet\n"
+                 "a:\na:2@%scap_2026-12-02T13-05-00.parquet,0@%scap_2026-12-02T13-06-00.parquet\n"
+                 "a:0@%scap_2026-12-02T13-06-00.parquet,0@%scap_2026-12-02T13-05-00-1.parquet\n"
+                 "b:1@%scap_2026-12-02T13-05-00.parquet\n",
+                 d, d, d, d, d, d, d);
+        CHECK_EQ_STR(ctx_log, want);
+        cf_files_free(f);
+        remove_tree(dir);
+    }
+}
+
 static void test_metadata_and_failures(void)
 {
     char *dir = fresh_dir();
@@ -398,6 +466,7 @@ int main(void)
     test_open_files_bounded();
     test_partition();
     test_metadata_and_failures();
+    test_context_across_files();
     test_unwritable_directory();
     printf("%d passed, %d failed\n", check_passed, check_failed);
     return check_failed != 0;
