@@ -18,6 +18,7 @@
 # signal, exit 0; the kernel counts and the capture span are in the
 # metadata; streamed records come out within L + 2 s of their first packet
 # while customflow runs; rotated files together equal the unrotated output.
+# time limit: 300 s  (tests/run.sh; a run takes about 40 s)
 . "$(dirname "$0")/common.sh"
 . tests/context_lib.sh
 # Two captures of one veth stamp a TCP segment separately on this kernel:
