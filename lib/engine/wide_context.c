@@ -1,11 +1,13 @@
 /* History columns of the wide layout (see wide_context.h). Devices are
- * found by their variant and label in an open-addressing table (labels hashed once per
- * record); each device has a ring of its last K rows. */
+ * found by their variant and label in the library's table (cf_hmap; labels
+ * hashed once per record); each device has a ring of its last K rows. */
 #include "engine/wide_context.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "util/hmap.h"
 
 #define KEY_COLS 7
 #define NAME_LEN 48
@@ -19,19 +21,24 @@ typedef struct hist_row {
 } hist_row;
 
 typedef struct device_hist {
-    char *label; /* NULL: empty slot */
+    char *label;
     int variant;
-    uint64_t hash;
     hist_row *ring; /* [K] */
     uint32_t n, next;
 } device_hist;
+
+typedef struct dev_key {
+    int variant;
+    const char *label;
+} dev_key;
 
 struct cf_widectx {
     uint32_t k, i, b;
     char *names;
     pq_column_spec *specs; /* the history columns, names in names */
-    device_hist *slots;
-    size_t cap, used;
+    cf_hmap index;         /* hash of (variant, label) -> position + 1 in devs */
+    device_hist *devs;
+    size_t used, cap;
     int64_t *absent64; /* [i] of -1 */
     int32_t *absent32; /* [2i + B] of -1 */
 };
@@ -92,22 +99,27 @@ void cf_widectx_specs(const cf_widectx *c, pq_column_spec *specs)
     memcpy(specs, c->specs, cf_widectx_columns(c->k, c->i, c->b) * sizeof *specs);
 }
 
+/* A device's label and ring, any of them missing (the ring is calloc'd,
+ * so rows not allocated yet are NULL). */
+static void free_device(device_hist *d, uint32_t k)
+{
+    if (d->ring)
+        for (uint32_t m = 0; m < k; m++) {
+            free(d->ring[m].to);
+            free(d->ring[m].cells);
+        }
+    free(d->ring);
+    free(d->label);
+}
+
 void cf_widectx_free(cf_widectx *c)
 {
     if (!c)
         return;
-    for (size_t s = 0; s < c->cap; s++) {
-        device_hist *d = &c->slots[s];
-        if (!d->label)
-            continue;
-        for (uint32_t m = 0; m < c->k; m++) {
-            free(d->ring[m].to);
-            free(d->ring[m].cells);
-        }
-        free(d->ring);
-        free(d->label);
-    }
-    free(c->slots);
+    for (size_t d = 0; d < c->used; d++)
+        free_device(&c->devs[d], c->k);
+    free(c->devs);
+    cf_hmap_free(&c->index);
     free(c->names);
     free(c->specs);
     free(c->absent64);
@@ -115,71 +127,46 @@ void cf_widectx_free(cf_widectx *c)
     free(c);
 }
 
-static uint64_t label_hash(const char *s)
+static int same_dev(const void *ctx, uintptr_t val, const void *key)
 {
-    uint64_t h = 1469598103934665603ull;
-    for (; *s; s++)
-        h = (h ^ (uint8_t)*s) * 1099511628211ull;
-    return h;
-}
-
-static device_hist *slot_of(device_hist *slots, size_t cap, int variant, const char *label,
-                            uint64_t h)
-{
-    size_t s = h & (cap - 1);
-    while (slots[s].label && (slots[s].hash != h || slots[s].variant != variant ||
-                              strcmp(slots[s].label, label) != 0))
-        s = (s + 1) & (cap - 1);
-    return &slots[s];
+    const cf_widectx *c = ctx;
+    const dev_key *q = key;
+    const device_hist *d = &c->devs[val - 1];
+    return d->variant == q->variant && strcmp(d->label, q->label) == 0;
 }
 
 /* The device's history in this variant, created empty on its first
  * record. */
 static device_hist *device_of(cf_widectx *c, int variant, const char *label)
 {
-    const uint64_t h = label_hash(label) ^ (uint64_t)variant;
-    if ((c->used + 1) * 2 > c->cap) {
-        size_t ncap = c->cap ? c->cap * 2 : 64;
-        device_hist *ns = calloc(ncap, sizeof *ns);
-        if (!ns)
+    const dev_key key = {variant, label};
+    const uint64_t h = cf_hash_bytes(label, strlen(label), 0x77646300u + (unsigned)variant);
+    uintptr_t at = cf_hmap_get(&c->index, h, &key, same_dev, c);
+    if (at)
+        return &c->devs[at - 1];
+    if (c->used == c->cap) {
+        size_t ncap = c->cap ? c->cap * 2 : 32;
+        device_hist *grown = realloc(c->devs, ncap * sizeof *grown);
+        if (!grown)
             return NULL;
-        for (size_t s = 0; s < c->cap; s++)
-            if (c->slots[s].label)
-                *slot_of(ns, ncap, c->slots[s].variant, c->slots[s].label, c->slots[s].hash) =
-                    c->slots[s];
-        free(c->slots);
-        c->slots = ns;
+        c->devs = grown;
         c->cap = ncap;
     }
-    device_hist *d = slot_of(c->slots, c->cap, variant, label, h);
-    if (!d->label) {
-        hist_row *ring = calloc(c->k, sizeof *ring);
-        char *copy = strdup(label);
-        if (!ring || !copy) {
-            free(ring);
-            free(copy);
-            return NULL;
-        }
-        for (uint32_t m = 0; m < c->k; m++) {
-            ring[m].to = malloc(((size_t)c->i + 1) * sizeof *ring[m].to);
-            ring[m].cells = malloc((2 * (size_t)c->i + c->b + 1) * sizeof *ring[m].cells);
-            if (!ring[m].to || !ring[m].cells) {
-                for (uint32_t q = 0; q <= m; q++) {
-                    free(ring[q].to);
-                    free(ring[q].cells);
-                }
-                free(ring);
-                free(copy);
-                return NULL;
-            }
-        }
-        d->label = copy;
-        d->variant = variant;
-        d->hash = h;
-        d->ring = ring;
-        c->used++;
+    device_hist d = {
+        .variant = variant, .label = strdup(label), .ring = calloc(c->k, sizeof(hist_row))};
+    int ok = d.label && d.ring;
+    for (uint32_t m = 0; m < c->k && ok; m++) {
+        hist_row *row = &d.ring[m];
+        row->to = malloc(((size_t)c->i + 1) * sizeof *row->to);
+        row->cells = malloc((2 * (size_t)c->i + c->b + 1) * sizeof *row->cells);
+        ok = row->to && row->cells;
     }
-    return d;
+    if (!ok || cf_hmap_put(&c->index, h, c->used + 1) != 0) {
+        free_device(&d, c->k);
+        return NULL;
+    }
+    c->devs[c->used] = d;
+    return &c->devs[c->used++];
 }
 
 int cf_widectx_write(cf_widectx *c, pq_writer *w, size_t first_col, const cf_record *r,
