@@ -311,6 +311,11 @@ int cf_capture_is_mapped(const cf_capture *c)
     return c->in.map != NULL;
 }
 
+int cf_capture_hold_frames(cf_capture *c, uint64_t lag)
+{
+    return cf_in_hold_frames(&c->in, lag);
+}
+
 void cf_capture_digest_inline(cf_capture *c)
 {
     c->in.digest_inline = c->in.map != NULL;

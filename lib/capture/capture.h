@@ -47,6 +47,10 @@ int cf_capture_digest(cf_capture *c, char hex[65], char *err, size_t errlen);
 int cf_capture_hash_concurrent(const cf_capture *c);
 /* 1 when the file is read through a mapping (reads never block). */
 int cf_capture_is_mapped(const cf_capture *c);
+/* Frames stay valid for lag bytes of reading after they are handed out
+ * (see cf_in_hold_frames): 1 when that holds (a plain mapped file), 0 when
+ * a frame is overwritten by the next read. */
+int cf_capture_hold_frames(cf_capture *c, uint64_t lag);
 /* Digest a mapped file inline, as it is consumed, instead (call before the
  * first frame; ignored for pipes, which are always digested as read). */
 void cf_capture_digest_inline(cf_capture *c);

@@ -401,8 +401,19 @@ void cf_in_release_slow(cf_in *s)
     /* For a mapped .gz/.zst file the mapping holds the compressed bytes. */
     uint64_t consumed = s->kind == CF_IN_MMAP ? cf_in_offset(s) : s->src_done + s->src_pos;
     digest_mapped(s, consumed);
-    drop_pages(s, s->released, consumed);
-    s->released = consumed;
+    uint64_t upto = consumed > s->release_lag ? consumed - s->release_lag : 0;
+    if (upto > s->released) {
+        drop_pages(s, s->released, upto);
+        s->released = upto;
+    }
+}
+
+int cf_in_hold_frames(cf_in *s, uint64_t lag)
+{
+    if (s->kind != CF_IN_MMAP || !s->map)
+        return 0;
+    s->release_lag = lag;
+    return 1;
 }
 
 int cf_in_digest(cf_in *s, char hex[65])

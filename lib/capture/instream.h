@@ -58,6 +58,9 @@ typedef struct cf_in {
     int digest_inline;
     uint64_t digested; /* mapped bytes before this are in digest */
     uint64_t released; /* mapped bytes before this were dropped from memory */
+    /* Consumed bytes kept mapped behind the read position: frames handed
+     * to another thread stay resident until it is done with them. */
+    uint64_t release_lag;
     /* When set and non-zero, a read interrupted by a signal gives up. */
     const atomic_int *stop;
     int eof;    /* no more bytes will come */
@@ -108,9 +111,15 @@ const char *cf_in_kind_name(const cf_in *s);
 void cf_in_release_slow(cf_in *s);
 static inline void cf_in_release(cf_in *s)
 {
-    if (s->map && cf_in_offset(s) - s->released >= CF_IN_RELEASE_STEP)
+    if (s->map && cf_in_offset(s) - s->released >= CF_IN_RELEASE_STEP + s->release_lag)
         cf_in_release_slow(s);
 }
+/* Frames of a plain mapped file point into the mapping: with a lag, the
+ * consumed part stays mapped for lag more bytes, so that frames may be
+ * used after the reader has moved on by up to that much. 1 when frames
+ * point into the mapping (the lag is set), 0 otherwise (a decompressed or
+ * read() window is reused: frames must be copied). */
+int cf_in_hold_frames(cf_in *s, uint64_t lag);
 
 /* Digest of the whole raw file (compressed bytes for .gz/.zst) as lower-case
  * hex ("" when the kind is none). A mapped file is hashed from its mapping,

@@ -38,6 +38,10 @@ typedef struct cf_source_ops {
      * compiled for a link type met mid-file), or NULL. */
     const char *(*warning)(const cf_source *src);
     void (*close)(cf_source *src);
+    /* Optional: frames stay valid until lag more bytes have been read
+     * (another thread may use them meanwhile). 1 if so, 0 (or no such op)
+     * when a frame is only valid until the next call. */
+    int (*hold_frames)(cf_source *src, uint64_t lag);
 } cf_source_ops;
 
 struct cf_source {

@@ -59,6 +59,11 @@ static int file_identity(cf_source *src, char hex[65], uint64_t *bytes, char *er
     return 0;
 }
 
+static int file_hold_frames(cf_source *src, uint64_t lag)
+{
+    return cf_capture_hold_frames(((file_source *)src)->cap, lag);
+}
+
 static const char *file_warning(const cf_source *src)
 {
     return cf_capture_warning(((const file_source *)src)->cap);
@@ -80,6 +85,7 @@ static const cf_source_ops file_ops = {
     .live_stats = NULL,
     .warning = file_warning,
     .close = file_close,
+    .hold_frames = file_hold_frames,
 };
 
 cf_source *cf_source_open(cf_session *s, const char *input, char *err, size_t errlen)
