@@ -1,13 +1,13 @@
 /* History columns of the wide layout (see wide_context.h). Devices are
- * found by their variant and label in the library's table (cf_hmap; labels
- * hashed once per record); each device has a ring of its last K rows. */
+ * numbered by variant and label (flow/devindex.h; labels hashed once per
+ * record); each device has a ring of its last K rows. */
 #include "engine/wide_context.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "util/hmap.h"
+#include "flow/devindex.h"
 
 #define KEY_COLS 7
 #define NAME_LEN 48
@@ -21,24 +21,17 @@ typedef struct hist_row {
 } hist_row;
 
 typedef struct device_hist {
-    char *label;
-    int variant;
     hist_row *ring; /* [K] */
     uint32_t n, next;
 } device_hist;
-
-typedef struct dev_key {
-    int variant;
-    const char *label;
-} dev_key;
 
 struct cf_widectx {
     uint32_t k, i, b;
     char *names;
     pq_column_spec *specs; /* the history columns, names in names */
-    cf_hmap index;         /* hash of (variant, label) -> position + 1 in devs */
+    cf_devindex index;     /* (variant, label) -> position in devs */
     device_hist *devs;
-    size_t used, cap;
+    size_t cap;
     int64_t *absent64; /* [i] of -1 */
     int32_t *absent32; /* [2i + B] of -1 */
 };
@@ -99,27 +92,26 @@ void cf_widectx_specs(const cf_widectx *c, pq_column_spec *specs)
     memcpy(specs, c->specs, cf_widectx_columns(c->k, c->i, c->b) * sizeof *specs);
 }
 
-/* A device's label and ring, any of them missing (the ring is calloc'd,
- * so rows not allocated yet are NULL). */
-static void free_device(device_hist *d, uint32_t k)
+/* A device's ring, rows possibly missing (the ring is calloc'd, so rows
+ * not allocated yet are NULL). */
+static void free_ring(hist_row *ring, uint32_t k)
 {
-    if (d->ring)
+    if (ring)
         for (uint32_t m = 0; m < k; m++) {
-            free(d->ring[m].to);
-            free(d->ring[m].cells);
+            free(ring[m].to);
+            free(ring[m].cells);
         }
-    free(d->ring);
-    free(d->label);
+    free(ring);
 }
 
 void cf_widectx_free(cf_widectx *c)
 {
     if (!c)
         return;
-    for (size_t d = 0; d < c->used; d++)
-        free_device(&c->devs[d], c->k);
+    for (size_t d = 0; d < c->index.used; d++)
+        free_ring(c->devs[d].ring, c->k);
     free(c->devs);
-    cf_hmap_free(&c->index);
+    cf_devindex_free(&c->index);
     free(c->names);
     free(c->specs);
     free(c->absent64);
@@ -127,24 +119,15 @@ void cf_widectx_free(cf_widectx *c)
     free(c);
 }
 
-static int same_dev(const void *ctx, uintptr_t val, const void *key)
-{
-    const cf_widectx *c = ctx;
-    const dev_key *q = key;
-    const device_hist *d = &c->devs[val - 1];
-    return d->variant == q->variant && strcmp(d->label, q->label) == 0;
-}
-
 /* The device's history in this variant, created empty on its first
  * record. */
 static device_hist *device_of(cf_widectx *c, int variant, const char *label)
 {
-    const dev_key key = {variant, label};
-    const uint64_t h = cf_hash_bytes(label, strlen(label), 0x77646300u + (unsigned)variant);
-    uintptr_t at = cf_hmap_get(&c->index, h, &key, same_dev, c);
-    if (at)
-        return &c->devs[at - 1];
-    if (c->used == c->cap) {
+    uint64_t h;
+    int64_t at = cf_devindex_find(&c->index, variant, label, &h);
+    if (at >= 0)
+        return &c->devs[at];
+    if (c->index.used == c->cap) {
         size_t ncap = c->cap ? c->cap * 2 : 32;
         device_hist *grown = realloc(c->devs, ncap * sizeof *grown);
         if (!grown)
@@ -152,21 +135,19 @@ static device_hist *device_of(cf_widectx *c, int variant, const char *label)
         c->devs = grown;
         c->cap = ncap;
     }
-    device_hist d = {
-        .variant = variant, .label = strdup(label), .ring = calloc(c->k, sizeof(hist_row))};
-    int ok = d.label && d.ring;
+    hist_row *ring = calloc(c->k, sizeof *ring);
+    int ok = ring != NULL;
     for (uint32_t m = 0; m < c->k && ok; m++) {
-        hist_row *row = &d.ring[m];
-        row->to = malloc(((size_t)c->i + 1) * sizeof *row->to);
-        row->cells = malloc((2 * (size_t)c->i + c->b + 1) * sizeof *row->cells);
-        ok = row->to && row->cells;
+        ring[m].to = malloc(((size_t)c->i + 1) * sizeof *ring[m].to);
+        ring[m].cells = malloc((2 * (size_t)c->i + c->b + 1) * sizeof *ring[m].cells);
+        ok = ring[m].to && ring[m].cells;
     }
-    if (!ok || cf_hmap_put(&c->index, h, c->used + 1) != 0) {
-        free_device(&d, c->k);
+    if (!ok || (at = cf_devindex_add(&c->index, variant, label, h)) < 0) {
+        free_ring(ring, c->k);
         return NULL;
     }
-    c->devs[c->used] = d;
-    return &c->devs[c->used++];
+    c->devs[at] = (device_hist){.ring = ring};
+    return &c->devs[at];
 }
 
 int cf_widectx_write(cf_widectx *c, pq_writer *w, size_t first_col, const cf_record *r,

@@ -4,34 +4,20 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "util/hmap.h"
+#include "flow/devindex.h"
 
+/* The last K places of one device in one variant. */
 typedef struct ctx_dev {
-    char *label;
-    int variant;
     cf_ctxref *ring; /* [K] */
     uint32_t n, next;
 } ctx_dev;
 
 struct cf_ctxmap {
     uint32_t k;
-    cf_hmap index; /* hash of (variant, label) -> position + 1 in devs */
+    cf_devindex index; /* (variant, label) -> position in devs */
     ctx_dev *devs;
-    size_t used, cap;
+    size_t cap;
 };
-
-typedef struct ctx_key {
-    int variant;
-    const char *label;
-} ctx_key;
-
-static int same_dev(const void *ctx, uintptr_t val, const void *key)
-{
-    const cf_ctxmap *m = ctx;
-    const ctx_key *q = key;
-    const ctx_dev *d = &m->devs[val - 1];
-    return d->variant == q->variant && strcmp(d->label, q->label) == 0;
-}
 
 cf_ctxmap *cf_ctxmap_new(uint32_t k)
 {
@@ -47,24 +33,21 @@ void cf_ctxmap_free(cf_ctxmap *m)
 {
     if (!m)
         return;
-    for (size_t d = 0; d < m->used; d++) {
-        free(m->devs[d].label);
+    for (size_t d = 0; d < m->index.used; d++)
         free(m->devs[d].ring);
-    }
     free(m->devs);
-    cf_hmap_free(&m->index);
+    cf_devindex_free(&m->index);
     free(m);
 }
 
 /* The device's ring, added empty when new; NULL out of memory. */
 static ctx_dev *device_of(cf_ctxmap *m, int variant, const char *label)
 {
-    const ctx_key key = {variant, label};
-    const uint64_t h = cf_hash_bytes(label, strlen(label), 0x63747800u + (unsigned)variant);
-    uintptr_t at = cf_hmap_get(&m->index, h, &key, same_dev, m);
-    if (at)
-        return &m->devs[at - 1];
-    if (m->used == m->cap) {
+    uint64_t h;
+    int64_t at = cf_devindex_find(&m->index, variant, label, &h);
+    if (at >= 0)
+        return &m->devs[at];
+    if (m->index.used == m->cap) {
         size_t ncap = m->cap ? 2 * m->cap : 32;
         ctx_dev *grown = realloc(m->devs, ncap * sizeof *grown);
         if (!grown)
@@ -72,15 +55,13 @@ static ctx_dev *device_of(cf_ctxmap *m, int variant, const char *label)
         m->devs = grown;
         m->cap = ncap;
     }
-    ctx_dev d = {
-        .variant = variant, .label = strdup(label), .ring = calloc(m->k, sizeof(cf_ctxref))};
-    if (!d.label || !d.ring || cf_hmap_put(&m->index, h, m->used + 1) != 0) {
-        free(d.label);
-        free(d.ring);
+    cf_ctxref *ring = calloc(m->k, sizeof *ring);
+    if (!ring || (at = cf_devindex_add(&m->index, variant, label, h)) < 0) {
+        free(ring);
         return NULL;
     }
-    m->devs[m->used] = d;
-    return &m->devs[m->used++];
+    m->devs[at] = (ctx_dev){.ring = ring};
+    return &m->devs[at];
 }
 
 uint32_t cf_ctxmap_push(cf_ctxmap *m, int variant, const char *device, uint32_t file, int64_t row,
