@@ -379,7 +379,7 @@ int cf_run_checked(cf_session *s, cf_source *src, cf_sink *const *sinks, size_t 
     /* The interval files are rotated by (--rotate, or a day with
      * --partition; 0: one file) and the horizon's last one. */
     const int64_t bucket_us = cfg->rotate_us > 0 ? cfg->rotate_us
-                              : cfg->partition   ? INT64_C(86400000000)
+                              : cfg->partition   ? CF_US_PER_DAY
                                                  : 0;
     int64_t last_bucket = INT64_MIN, newest = INT64_MIN;
     int64_t now_us = 0;
@@ -443,10 +443,6 @@ int cf_run_checked(cf_session *s, cf_source *src, cf_sink *const *sinks, size_t 
         if (advance_sinks(&ru) != 0)
             goto failed;
         if ((rep->frames & 0xffff) == 0 || st == CF_SRC_TICK) {
-            if (cf_session_stopping(s) && !src->live) {
-                interrupted = 1;
-                break;
-            }
             if (progress) {
                 cf_progress p = {.bytes = cf_decode_stage_offset(decoder),
                                  .frames = rep->frames,

@@ -9,6 +9,7 @@
 #include "capture/capture.h"
 #include "decode/packet.h"
 #include "engine/session.h"
+#include "sink/rotate.h"
 
 int cf_cores(void)
 {
@@ -52,7 +53,7 @@ static int check_combinations(const cf_config *c, char *err, size_t errlen)
         return -1;
     }
     /* A partition is a UTC day: a rotated file must not straddle two. */
-    if (c->partition && c->rotate_us > 0 && (INT64_C(86400000000) % c->rotate_us) != 0) {
+    if (c->partition && c->rotate_us > 0 && (CF_US_PER_DAY % c->rotate_us) != 0) {
         snprintf(err, errlen, "--partition: --rotate must divide a day (e.g. 1h, 15m, 1d)");
         return -1;
     }
