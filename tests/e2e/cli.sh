@@ -105,23 +105,20 @@ done
 check "--jobs 3 summaries in input order" cmp -s "$TMP/e1" "$TMP/e3"
 run_cf 2 "--jobs: '0' is not" -j 0 "$TMP/ok.pcap"
 
-# Progress on a terminal (script(1) gives the command one): one line for
-# the whole run with files done of all, cleared before the summaries; none
-# with -q or when stderr is not a terminal.
-if command -v script >/dev/null; then
-    "$B/cf-gencap" --preset flood --max-packets 70000 -o "$TMP/p1.pcap" 2>/dev/null
-    cp "$TMP/p1.pcap" "$TMP/p2.pcap"
-    cp "$TMP/p1.pcap" "$TMP/p3.pcap"
-    script -qec "'$CF' -j 2 -o '$TMP/prog' '$TMP/p1.pcap' '$TMP/p2.pcap' '$TMP/p3.pcap'" /dev/null >"$TMP/tty.out"
-    check "progress line with files done of all" grep -qE 'files [0-2]/3, [0-9.]+ MB, [0-9]+ packets, [0-9.]+ MB/s' "$TMP/tty.out"
-    check "progress cleared before the summaries" grep -q $'\r\033\[K'"$TMP/p1.pcap:" "$TMP/tty.out"
-    script -qec "'$CF' -q -j 2 -o '$TMP/prog' '$TMP/p1.pcap' '$TMP/p2.pcap' '$TMP/p3.pcap'" /dev/null >"$TMP/tty-q.out"
-    check "no progress with -q" test ! -s "$TMP/tty-q.out"
-    "$CF" -j 2 -o "$TMP/prog" "$TMP/p1.pcap" "$TMP/p2.pcap" 2>"$TMP/notty.err"
-    check "no progress when stderr is not a terminal" sh -c "! grep -q 'files ' '$TMP/notty.err'"
-else
-    skip "script(1) missing: progress line not checked"
-fi
+# Progress on a terminal (tests/tools/ptyrun.py gives the command one): one
+# line for the whole run with files done of all, cleared before the
+# summaries; none with -q or when stderr is not a terminal.
+"$B/cf-gencap" --preset flood --max-packets 70000 -o "$TMP/p1.pcap" 2>/dev/null
+cp "$TMP/p1.pcap" "$TMP/p2.pcap"
+cp "$TMP/p1.pcap" "$TMP/p3.pcap"
+PTYRUN="timeout -k 5 120 /usr/bin/python3 tests/tools/ptyrun.py"
+$PTYRUN "$TMP/tty.out" "$CF" -j 2 -o "$TMP/prog" "$TMP/p1.pcap" "$TMP/p2.pcap" "$TMP/p3.pcap"
+check "progress line with files done of all" grep -qE 'files [0-2]/3, [0-9.]+ MB, [0-9]+ packets, [0-9.]+ MB/s' "$TMP/tty.out"
+check "progress cleared before the summaries" grep -q $'\r\033\[K'"$TMP/p1.pcap:" "$TMP/tty.out"
+$PTYRUN "$TMP/tty-q.out" "$CF" -q -j 2 -o "$TMP/prog" "$TMP/p1.pcap" "$TMP/p2.pcap" "$TMP/p3.pcap"
+check "no progress with -q" test ! -s "$TMP/tty-q.out"
+"$CF" -j 2 -o "$TMP/prog" "$TMP/p1.pcap" "$TMP/p2.pcap" 2>"$TMP/notty.err"
+check "no progress when stderr is not a terminal" sh -c "! grep -q 'files ' '$TMP/notty.err'"
 
 # Parameters recorded in the file's metadata; the input's identity is
 # XXH3-128 by default (as `xxhsum -H2` prints it), SHA-256 on request, and

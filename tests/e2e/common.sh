@@ -33,11 +33,18 @@ rows() {
        FROM read_parquet('$1') ${2:-}"
 }
 
+# proc_tree PID: PID and its descendants, parents first.
+proc_tree() {
+    local c
+    echo "$1"
+    for c in $(pgrep -P "$1"); do proc_tree "$c"; done
+}
+
 # reap PID SECONDS: waits at most SECONDS for background job PID to end and
 # sets REAPED to its exit status. A job still running then is reported
-# (where each of its threads waits in the kernel, and a backtrace when gdb
-# is installed), killed, and REAPED is set to 999: a test never hangs on
-# a process that does not stop.
+# with its descendants (where each of their threads waits in the kernel,
+# and a backtrace when gdb is installed), they are killed, and REAPED is
+# set to 999: a test never hangs on a process that does not stop.
 reap() {
     local pid=$1 limit=$2 i t
     for ((i = 0; i < limit * 10; i++)); do
@@ -45,12 +52,16 @@ reap() {
         sleep 0.1
     done
     if kill -0 "$pid" 2>/dev/null; then
-        echo "reap: process $pid ($(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | head -c 200)) still running after $limit s" >&2
-        for t in /proc/"$pid"/task/*; do
-            echo "  thread ${t##*/}: $(cat "$t/comm" 2>/dev/null) state=$(awk '/^State/ {print $2}' "$t/status" 2>/dev/null) wchan=$(cat "$t/wchan" 2>/dev/null)" >&2
+        echo "reap: process $pid still running after $limit s" >&2
+        local procs=$(proc_tree "$pid") p
+        for p in $procs; do
+            echo " process $p: $(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | head -c 200)" >&2
+            for t in /proc/"$p"/task/*; do
+                echo "  thread ${t##*/}: $(cat "$t/comm" 2>/dev/null) state=$(awk '/^State/ {print $2}' "$t/status" 2>/dev/null) wchan=$(cat "$t/wchan" 2>/dev/null)" >&2
+            done
+            command -v gdb >/dev/null && timeout 30 gdb -p "$p" -batch -ex 'thread apply all bt' 2>/dev/null | grep -E '^(#|Thread)' | head -40 >&2
         done
-        command -v gdb >/dev/null && timeout 30 gdb -p "$pid" -batch -ex 'thread apply all bt' 2>/dev/null | grep -E '^(#|Thread)' | head -60 >&2
-        kill -KILL "$pid" 2>/dev/null
+        kill -KILL $procs 2>/dev/null
         for ((i = 0; i < 50; i++)); do
             kill -0 "$pid" 2>/dev/null || break
             sleep 0.1
