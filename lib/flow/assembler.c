@@ -24,6 +24,7 @@
 #include "names/packet_names.h"
 #include "names/recname.h"
 #include "util/hmap.h"
+#include "util/slab.h"
 
 typedef struct flow_key {
     const char *label; /* interned */
@@ -49,7 +50,6 @@ typedef struct rec {
     uint32_t cap_packets; /* room in the per-packet arrays */
     char *big;            /* arrays for i packets, once past the inline ones */
     cf_recname rn;        /* --names: the remote's name (zeroed when off) */
-    struct rec *next_free;
 } rec;
 
 #define REC_OF(nodeptr) ((rec *)((char *)(nodeptr)-offsetof(rec, node)))
@@ -81,8 +81,6 @@ typedef struct ep_slot {
 
 #define EP_CACHE (1u << 14)
 
-typedef struct rec_chunk rec_chunk;
-
 struct cf_assembler {
     cf_assembler_options o;
     const cf_devices *devices;
@@ -94,14 +92,11 @@ struct cf_assembler {
     cf_fragtab frags;
     cf_labels labels;
     ep_slot *cache;
-    rec *free_recs;
-    rec_chunk *chunks;
-    void *free_arrays; /* big array blocks, linked through their first bytes */
-    rec_chunk *array_chunks;
+    cf_slab recs;   /* records with arrays for the first REC_INLINE packets */
+    cf_slab arrays; /* arrays for all i packets, of records that got more */
     cf_paystore pay;
-    size_t recs_held, arrays_held; /* records and big arrays in use */
-    size_t max_memory;             /* budget of held bytes, see shed() */
-    uint8_t empty[1];              /* payload pointer of empty payloads */
+    size_t max_memory; /* budget of held bytes, see shed() */
+    uint8_t empty[1];  /* payload pointer of empty payloads */
     int have_ts;
     int64_t max_ts;
     int64_t hold;
@@ -138,59 +133,13 @@ static size_t memory_budget(uint64_t asked)
     return b > SIZE_MAX ? SIZE_MAX : (size_t)b;
 }
 
-cf_assembler *cf_assembler_new(const cf_assembler_options *o, const cf_devices *devices,
-                               const cf_localnets *local, cf_record_sink sink, void *ctx)
-{
-    if (!o || o->packets == 0 || !sink)
-        return NULL;
-    cf_assembler *a = calloc(1, sizeof *a);
-    if (!a)
-        return NULL;
-    a->o = *o;
-    a->devices = devices;
-    a->local = local;
-    a->sink = sink;
-    a->ctx = ctx;
-    a->hold = o->hold_us == 0 ? o->lifetime_us : o->hold_us;
-    cf_fragtab_init(&a->frags);
-    cf_labels_init(&a->labels);
-    a->cache = calloc(EP_CACHE, sizeof *a->cache);
-    cf_paystore_init(&a->pay);
-    a->max_memory = memory_budget(o->max_memory_bytes);
-    int ok = a->cache != NULL;
-    for (int k = 0; k < 2; k++) {
-        variant *v = &a->v[k];
-        v->id = k == 0 ? CF_VARIANT_BI : CF_VARIANT_UNI;
-        v->on = (o->variants & v->id) != 0;
-        v->st = k == 0 ? &a->st.bi : &a->st.uni;
-        cf_recqueue_init(&v->open);
-        cf_recqueue_init(&v->closed);
-        if (cf_hmap_init(&v->table, 512) != 0)
-            ok = 0;
-        if (v->on && !(v->st->payload_hist = calloc(CF_PAYLOAD_HIST_MAX + 1, sizeof(uint64_t))))
-            ok = 0;
-    }
-    if (!ok) {
-        cf_assembler_free(a);
-        return NULL;
-    }
-    return a;
-}
-
-/* Records are carved from chunks of REC_CHUNK, each with per-packet arrays
- * for REC_INLINE packets; a record that gets more packets takes arrays for
- * i from a second pool. Free lists recycle both. A flood of short flows
- * allocates and frees hundreds of thousands of records (malloc was a tenth
- * of the run time), most of them with one or two packets (arrays for all i
- * were 40 % of their memory). */
-#define REC_CHUNK 256
-#define ARRAYS_CHUNK 64
+/* Records come from a slab, each with per-packet arrays for REC_INLINE
+ * packets; a record that gets more packets takes arrays for i from a
+ * second slab. A flood of short flows makes and drops hundreds of
+ * thousands of records (malloc was a tenth of the run time, page faults on
+ * fresh memory a third), most of them with one or two packets (arrays for
+ * all i were 40 % of their memory). */
 #define REC_INLINE 2
-
-struct rec_chunk {
-    rec_chunk *next;
-    uint64_t align; /* blocks after the header start 8-byte aligned */
-};
 
 #define REC_BYTES ((sizeof(rec) + 7) & ~(size_t)7)
 
@@ -217,40 +166,62 @@ static uint32_t inline_packets(const cf_assembler *a)
     return a->o.packets < REC_INLINE ? a->o.packets : REC_INLINE;
 }
 
+cf_assembler *cf_assembler_new(const cf_assembler_options *o, const cf_devices *devices,
+                               const cf_localnets *local, cf_record_sink sink, void *ctx)
+{
+    if (!o || o->packets == 0 || !sink)
+        return NULL;
+    cf_assembler *a = calloc(1, sizeof *a);
+    if (!a)
+        return NULL;
+    a->o = *o;
+    a->devices = devices;
+    a->local = local;
+    a->sink = sink;
+    a->ctx = ctx;
+    a->hold = o->hold_us == 0 ? o->lifetime_us : o->hold_us;
+    cf_fragtab_init(&a->frags);
+    cf_labels_init(&a->labels);
+    a->cache = calloc(EP_CACHE, sizeof *a->cache);
+    cf_paystore_init(&a->pay);
+    cf_slab_init(&a->recs, REC_BYTES + arrays_bytes(inline_packets(a)));
+    cf_slab_init(&a->arrays, arrays_bytes(o->packets));
+    a->max_memory = memory_budget(o->max_memory_bytes);
+    int ok = a->cache != NULL;
+    for (int k = 0; k < 2; k++) {
+        variant *v = &a->v[k];
+        v->id = k == 0 ? CF_VARIANT_BI : CF_VARIANT_UNI;
+        v->on = (o->variants & v->id) != 0;
+        v->st = k == 0 ? &a->st.bi : &a->st.uni;
+        cf_recqueue_init(&v->open);
+        cf_recqueue_init(&v->closed);
+        if (cf_hmap_init(&v->table, 512) != 0)
+            ok = 0;
+        if (v->on && !(v->st->payload_hist = calloc(CF_PAYLOAD_HIST_MAX + 1, sizeof(uint64_t))))
+            ok = 0;
+    }
+    if (!ok) {
+        cf_assembler_free(a);
+        return NULL;
+    }
+    return a;
+}
+
 static void rec_put(cf_assembler *a, rec *r)
 {
     cf_recname_free(&r->rn);
-    if (r->big) {
-        memcpy(r->big, &a->free_arrays, sizeof(void *));
-        a->free_arrays = r->big;
-        r->big = NULL;
-        point_arrays(r, (char *)r + REC_BYTES, inline_packets(a));
-        a->arrays_held--;
-    }
-    r->next_free = a->free_recs;
-    a->free_recs = r;
-    a->recs_held--;
+    if (r->big)
+        cf_slab_put(&a->arrays, r->big);
+    cf_slab_put(&a->recs, r);
 }
 
 /* Moves the record's packets so far into arrays for all i packets. */
 static int rec_grow(cf_assembler *a, rec *r)
 {
     uint32_t i = a->o.packets;
-    if (!a->free_arrays) {
-        size_t each = arrays_bytes(i);
-        rec_chunk *c = malloc(sizeof *c + ARRAYS_CHUNK * each);
-        if (!c)
-            return -1;
-        c->next = a->array_chunks;
-        a->array_chunks = c;
-        for (size_t k = ARRAYS_CHUNK; k-- > 0;) {
-            char *blk = (char *)(c + 1) + k * each;
-            memcpy(blk, &a->free_arrays, sizeof(void *));
-            a->free_arrays = blk;
-        }
-    }
-    char *blk = a->free_arrays;
-    memcpy(&a->free_arrays, blk, sizeof(void *));
+    char *blk = cf_slab_get(&a->arrays);
+    if (!blk)
+        return -1;
     rec old = *r;
     point_arrays(r, blk, i);
     memcpy(r->offset_us, old.offset_us, r->n * sizeof *r->offset_us);
@@ -259,7 +230,6 @@ static int rec_grow(cf_assembler *a, rec *r)
     memcpy(r->plen, old.plen, r->n * sizeof *r->plen);
     memcpy(r->direction, old.direction, r->n * sizeof *r->direction);
     r->big = blk;
-    a->arrays_held++;
     return 0;
 }
 
@@ -289,16 +259,8 @@ void cf_assembler_free(cf_assembler *a)
         free(v->st->payload_hist);
     }
     cf_paystore_free(&a->pay);
-    while (a->chunks) {
-        rec_chunk *c = a->chunks;
-        a->chunks = c->next;
-        free(c);
-    }
-    while (a->array_chunks) {
-        rec_chunk *c = a->array_chunks;
-        a->array_chunks = c->next;
-        free(c);
-    }
+    cf_slab_free(&a->recs);
+    cf_slab_free(&a->arrays);
     cf_fragtab_free(&a->frags);
     cf_labels_free(&a->labels);
     free(a->cache);
@@ -353,26 +315,11 @@ static const char *endpoint_label(cf_assembler *a, const uint8_t *mac, const cf_
 
 static rec *rec_get(cf_assembler *a)
 {
-    if (!a->free_recs) {
-        uint32_t n = inline_packets(a);
-        size_t each = REC_BYTES + arrays_bytes(n);
-        rec_chunk *c = malloc(sizeof *c + REC_CHUNK * each);
-        if (!c)
-            return NULL;
-        c->next = a->chunks;
-        a->chunks = c;
-        char *base = (char *)(c + 1);
-        for (size_t k = REC_CHUNK; k-- > 0;) {
-            rec *r = (rec *)(void *)(base + k * each);
-            memset(r, 0, sizeof *r);
-            point_arrays(r, (char *)r + REC_BYTES, n);
-            r->next_free = a->free_recs;
-            a->free_recs = r;
-        }
-    }
-    rec *r = a->free_recs;
-    a->free_recs = r->next_free;
-    a->recs_held++;
+    rec *r = cf_slab_get(&a->recs);
+    if (!r)
+        return NULL;
+    memset(r, 0, sizeof *r);
+    point_arrays(r, (char *)r + REC_BYTES, inline_packets(a));
     return r;
 }
 
@@ -620,8 +567,8 @@ static void on_dns_answer(void *ctx, const char *name, const cf_addr *addr, uint
  * tables that find them. */
 static size_t held_bytes(const cf_assembler *a)
 {
-    return a->recs_held * (REC_BYTES + arrays_bytes(inline_packets(a))) +
-           a->arrays_held * arrays_bytes(a->o.packets) + a->pay.bytes +
+    return a->recs.held * (REC_BYTES + arrays_bytes(inline_packets(a))) +
+           a->arrays.held * arrays_bytes(a->o.packets) + a->pay.bytes +
            (a->v[0].table.cap + a->v[1].table.cap) * sizeof(cf_hmap_slot);
 }
 

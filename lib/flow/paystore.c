@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/bigmem.h"
+
 struct cf_pay_chunk {
     uint32_t refs;   /* copies in it still referenced */
     uint8_t current; /* its store's cur: not recycled while being filled */
@@ -17,7 +19,8 @@ struct cf_pay_chunk {
 /* Chunks are carved from slabs of SLAB_CHUNKS: one aligned allocation per
  * chunk would leave an alignment gap beside each, whose malloc header
  * alone touches a page per chunk (6 % more memory at 64 KiB). Slabs are
- * kept until the store is freed; their chunks are reused. */
+ * 2 MiB blocks of bigmem.h (huge pages where the kernel allows), kept until
+ * the store is freed; their chunks are reused. */
 #define SLAB_CHUNKS 32
 
 typedef struct slab {
@@ -64,7 +67,7 @@ void cf_paystore_free(cf_paystore *s)
     while (s->slabs) {
         slab *b = s->slabs;
         s->slabs = b->next;
-        free(b->mem);
+        cf_big_free(b->mem, SLAB_CHUNKS * CF_PAY_CHUNK);
         free(b);
     }
     memset(s, 0, sizeof *s);
@@ -75,7 +78,7 @@ static cf_pay_chunk *take_spare(cf_paystore *s)
 {
     if (!s->spare) {
         slab *b = malloc(sizeof *b);
-        char *mem = b ? aligned_alloc(CF_PAY_CHUNK, SLAB_CHUNKS * CF_PAY_CHUNK) : NULL;
+        char *mem = b ? cf_big_alloc(SLAB_CHUNKS * CF_PAY_CHUNK) : NULL;
         if (!mem) {
             free(b);
             return NULL;

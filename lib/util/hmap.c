@@ -3,6 +3,8 @@
 
 #include <stdlib.h>
 
+#include "util/bigmem.h"
+
 enum { MIN_CAP = 16 };
 
 static size_t cap_for(size_t expect)
@@ -19,7 +21,7 @@ int cf_hmap_init(cf_hmap *m, size_t expect)
     if (!expect)
         return 0;
     size_t cap = cap_for(expect);
-    m->slots = calloc(cap, sizeof *m->slots);
+    m->slots = cf_big_alloc(cap * sizeof *m->slots);
     if (!m->slots)
         return -1;
     m->cap = cap;
@@ -28,7 +30,7 @@ int cf_hmap_init(cf_hmap *m, size_t expect)
 
 void cf_hmap_free(cf_hmap *m)
 {
-    free(m->slots);
+    cf_big_free(m->slots, m->cap * sizeof *m->slots);
     memset(m, 0, sizeof *m);
 }
 
@@ -52,13 +54,15 @@ static void place(cf_hmap_slot *slots, size_t mask, uint64_t hash, uintptr_t val
 static int grow(cf_hmap *m)
 {
     size_t ncap = m->cap ? m->cap * 2 : MIN_CAP;
-    cf_hmap_slot *ns = calloc(ncap, sizeof *ns);
+    if (ncap > SIZE_MAX / sizeof(cf_hmap_slot))
+        return -1;
+    cf_hmap_slot *ns = cf_big_alloc(ncap * sizeof *ns);
     if (!ns)
         return -1;
     for (size_t k = 0; k < m->cap; k++)
         if (m->slots[k].val)
             place(ns, ncap - 1, m->slots[k].hash, m->slots[k].val);
-    free(m->slots);
+    cf_big_free(m->slots, m->cap * sizeof *m->slots);
     m->slots = ns;
     m->cap = ncap;
     return 0;

@@ -4,6 +4,7 @@
  * (many equal and neighbouring hashes, long probe runs that wrap around the
  * end of the array), checking after every step that each key of the
  * universe is found exactly when the model holds it. */
+#include "util/bigmem.h"
 #include "util/hmap.h"
 #include "check.h"
 
@@ -86,8 +87,43 @@ static void run(int poor, int steps, size_t expect)
     cf_hmap_free(&m);
 }
 
+static int eq_index(const void *ctx, uintptr_t val, const void *key)
+{
+    (void)ctx;
+    return val == *(const uintptr_t *)key;
+}
+
+/* A table that grows from calloc'd slots into mapped huge-page blocks
+ * (util/bigmem.h, from 2 MiB of slots on) and doubles there: every value
+ * found, half deleted, the rest still found. */
+static void large(void)
+{
+    enum { N = 300000 };
+    cf_hmap m;
+    CHECK_EQ_INT(cf_hmap_init(&m, 0), 0);
+    int ok = 1;
+    for (uintptr_t v = 1; v <= N && ok; v++)
+        ok = cf_hmap_put(&m, cf_hash_bytes(&v, sizeof v, 3), v) == 0;
+    CHECK(ok);
+    CHECK(m.cap * sizeof(cf_hmap_slot) > 4 * CF_BIG_MIN);
+    CHECK_EQ_INT(m.used, N);
+    size_t found = 0;
+    for (uintptr_t v = 1; v <= N; v++)
+        found += cf_hmap_get(&m, cf_hash_bytes(&v, sizeof v, 3), &v, eq_index, NULL) == v;
+    CHECK_EQ_INT(found, N);
+    for (uintptr_t v = 2; v <= N; v += 2)
+        cf_hmap_del(&m, cf_hash_bytes(&v, sizeof v, 3), v);
+    found = 0;
+    for (uintptr_t v = 1; v <= N; v++)
+        found += cf_hmap_get(&m, cf_hash_bytes(&v, sizeof v, 3), &v, eq_index, NULL) == v;
+    CHECK_EQ_INT(found, N / 2);
+    CHECK_EQ_INT(m.used, N / 2);
+    cf_hmap_free(&m);
+}
+
 int main(void)
 {
+    large();
     run(0, 200000, 0);
     run(0, 50000, 5000);
     run(1, 20000, 0);
