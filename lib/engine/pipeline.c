@@ -316,6 +316,7 @@ int cf_run_checked(cf_session *s, cf_source *src, cf_sink *const *sinks, size_t 
     rep->live = src->live;
     run ru = {.s = s, .src = src, .sinks = sinks, .n_sinks = n_sinks, .rep = rep};
     int rc = -1;
+    cf_sink **async = NULL; /* [n_sinks] the sinks, those on threads of their own wrapped */
     cf_decode_stage *decoder = NULL;
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -356,10 +357,28 @@ int cf_run_checked(cf_session *s, cf_source *src, cf_sink *const *sinks, size_t 
         snprintf(err, errlen, "%s: out of memory", src->name);
         goto done;
     }
+    /* A file conversion with a spare core writes on threads of its own:
+     * the sinks that can run there get a cf_sink_async in front. */
+    if (!src->live && cf_session_threads(s) >= 2 && n_sinks) {
+        if (!(async = calloc(n_sinks, sizeof *async))) {
+            snprintf(err, errlen, "%s: out of memory", src->name);
+            goto done;
+        }
+        for (size_t k = 0; k < n_sinks; k++) {
+            if (!sinks[k]->ops->threadable)
+                async[k] = sinks[k];
+            else if (!(async[k] = cf_sink_async_new(sinks[k]))) {
+                snprintf(err, errlen, "%s: out of memory", src->name);
+                goto done;
+            }
+        }
+        ru.sinks = async;
+    }
     for (size_t k = 0; k < n_sinks; k++)
-        sinks[k]->live = src->live;
+        ru.sinks[k]->live = src->live;
     for (size_t k = 0; k < n_sinks; k++)
-        if (sinks[k]->ops->begin(sinks[k], src->name, src->stem, file_meta, &ru, err, errlen) != 0)
+        if (ru.sinks[k]->ops->begin(ru.sinks[k], src->name, src->stem, file_meta, &ru, err,
+                                    errlen) != 0)
             goto failed;
 
     /* With a second thread, reading and decoding run beside assembly. The
@@ -483,6 +502,11 @@ int cf_run_checked(cf_session *s, cf_source *src, cf_sink *const *sinks, size_t 
         check->closed_mid_run = check->later_packet;
     if (cf_assembler_finish(ru.as) != 0)
         goto failed;
+    /* Every record is with the sinks' threads: they are done with them
+     * before the run-final state below (what file_meta reads) is set. */
+    for (size_t k = 0; async && k < n_sinks; k++)
+        if (async[k] != sinks[k] && cf_sink_async_drain(async[k], err, errlen) != 0)
+            goto done_abort;
     if (src->ops->identity &&
         src->ops->identity(src, rep->input_digest, &rep->input_bytes, err, errlen) != 0)
         goto done_abort;
@@ -515,10 +539,10 @@ int cf_run_checked(cf_session *s, cf_source *src, cf_sink *const *sinks, size_t 
      * removes its own files, and the others' are removed too so the
      * outputs of one input stay whole. */
     for (size_t k = 0; k < n_sinks; k++) {
-        if (sinks[k]->ops->finish(sinks[k], err, errlen) != 0) {
+        if (ru.sinks[k]->ops->finish(ru.sinks[k], err, errlen) != 0) {
             for (size_t m = 0; m < n_sinks; m++)
                 if (m != k)
-                    sinks[m]->ops->abort(sinks[m]);
+                    ru.sinks[m]->ops->abort(ru.sinks[m]);
             goto done;
         }
     }
@@ -547,6 +571,12 @@ done:
         snprintf(rep->message, sizeof rep->message, "%s", err);
     }
     cf_decode_stage_free(decoder);
+    /* The sinks' threads end before the assembler's labels, which their
+     * records point to, are freed. */
+    for (size_t k = 0; async && k < n_sinks; k++)
+        if (async[k] && async[k] != sinks[k])
+            async[k]->ops->destroy(async[k]);
+    free(async);
     cf_assembler_free(ru.as);
     cf_namecache_free(ru.names);
     cf_ctxmap_free(ru.ctx);

@@ -42,6 +42,10 @@ typedef struct cf_sink_ops {
      * not yet closed. */
     void (*abort)(cf_sink *k);
     void (*destroy)(cf_sink *k);
+    /* The sink may run on a thread of its own (cf_sink_async): it touches
+     * nothing of the caller's but the metadata provider, which it calls
+     * mid-run only for files that close before the end. */
+    int threadable;
 } cf_sink_ops;
 
 struct cf_sink {
@@ -52,6 +56,18 @@ struct cf_sink {
      * stream writes each record through at once). */
     int live;
 };
+
+/* A sink run on a thread of its own (sink_async.c), for file conversions
+ * with a spare core: records are copied and the inner sink gets the same
+ * calls in the same order on the new thread (begin, finish and abort on
+ * the caller's, once everything before them is done), so its output is
+ * the same. Destroying the wrapper leaves the inner sink alive. NULL when
+ * out of memory or no thread can be made. */
+cf_sink *cf_sink_async_new(cf_sink *inner);
+/* Waits until the thread has handed the inner sink everything given so
+ * far; -1 (message in err) when the inner sink failed. The pipeline calls
+ * it before the run-final state the metadata provider reads is set. */
+int cf_sink_async_drain(cf_sink *k, char *err, size_t errlen);
 
 /* The text columns (sink/text.h CF_TEXT_*) of a configuration's JSON
  * lines or CSV: "variant" first when both variants share one stream. */

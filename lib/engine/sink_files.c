@@ -112,6 +112,7 @@ static const cf_sink_ops files_ops = {
     .finish = files_finish,
     .abort = files_abort,
     .destroy = files_destroy,
+    .threadable = 1,
 };
 
 /* The text columns a configuration writes (text.h): "variant" when both

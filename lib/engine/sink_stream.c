@@ -69,6 +69,7 @@ static const cf_sink_ops stream_ops = {
     .finish = stream_finish,
     .abort = stream_abort,
     .destroy = stream_destroy,
+    .threadable = 1,
 };
 
 cf_sink *cf_sink_stream(cf_session *s, int fd, char *err, size_t errlen)

@@ -2,7 +2,8 @@
 # One capture over several threads (--threads): the output is byte-identical
 # to the single-threaded conversion at 1, 2 and 4 threads, for a mapped
 # file (frames read in place), a compressed one and a pipe (payloads
-# copied between the threads), on generated and real captures.
+# copied between the threads), on generated and real captures, and with
+# the options whose writers do more than append rows.
 . "$(dirname "$0")/common.sh"
 
 "$B/cf-gencap" --preset flood --max-packets 60000 -o "$TMP/flood.pcap" 2>/dev/null
@@ -29,6 +30,21 @@ for f in "${inputs[@]}"; do
         done
     done
 done
+# The writers run on threads of their own with a spare core: files that
+# close mid-run (rotation, partitions: their metadata asked for on the
+# writer's thread), the option columns (--names, --context), the wide
+# layout, text formats and records closed early give the same bytes too.
+for opts in "--rotate 10m" "--context 2 --rotate 30m" "--names" "--layout wide --payload-cells 64" \
+    "--format jsonl" "--format csv --rotate 1h" "--partition" "--max-flows 50"; do
+    for t in 1 2; do
+        rm -rf "$TMP/o$t"
+        # shellcheck disable=SC2086 # the options are words
+        "$CF" -q --threads "$t" -d "$TMP/dev.txt" -n 3 -b 200 $opts -o "$TMP/o$t" "$TMP/day.pcap" 2>/dev/null
+    done
+    check "$opts: files written" test "$(find "$TMP/o1" -type f | wc -l)" -ge 2
+    check "$opts: --threads 2 identical to --threads 1" diff -r "$TMP/o1" "$TMP/o2"
+done
+
 # A pipe is read on the caller's thread (a blocked read must stay
 # interruptible): same output again.
 mkfifo "$TMP/fifo.pcap"
