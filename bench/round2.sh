@@ -4,10 +4,12 @@
 # UDP flows of 1000-byte payloads in 60 s), each with the bare libpcap loop,
 # nfpcapd, customflow with its defaults, without an input hash,
 # in the wide layout, and a baseline build (BASE=path/to/customflow, e.g.
-# the previous release) for A/B ratios measured in the same run. Hyperfine
-# medians (warm page cache) and peak RSS from /usr/bin/time -v; outputs go
-# to OUTDIR (default a temporary directory; give a tmpfs to leave the disk
-# out of it).
+# the previous release) for A/B ratios measured in the same run. The
+# contenders take turns: each round runs every one of them once (after a
+# warm-up round), so that the shared machine's slow and fast minutes fall on
+# all of them alike; medians of the wall-clock times (warm page cache, in
+# ms) and the largest peak RSS (/usr/bin/time). Outputs go to OUTDIR
+# (default a temporary directory; give a tmpfs to leave the disk out of it).
 #
 #   BASE=... bench/round2.sh [--runs N] [--tiny] [--out FILE]
 set -euo pipefail
@@ -23,7 +25,7 @@ while [ $# -gt 0 ]; do
     shift
 done
 B=build
-for t in hyperfine nfpcapd /usr/bin/time; do
+for t in nfpcapd /usr/bin/time; do
     command -v "$t" >/dev/null || { echo "bench/round2.sh: $t missing" >&2; exit 1; }
 done
 make -s -j2 all >/dev/null
@@ -66,7 +68,7 @@ row() { printf '| %s | %s | %s | %s | %s | %s |\n' "$@"; }
     echo "## Round 2 run of $(date -u +%Y-%m-%dT%H:%MZ), commit $(git rev-parse --short HEAD)"
     echo
     echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(free -g | awk '/Mem:/{print $2}') GiB; load average at the start: $(cut -d' ' -f1-3 /proc/loadavg)."
-    echo "Command: \`BASE=${BASE:-} bench/round2.sh$([ "$TINY" = 1 ] && echo ' --tiny')\` ($RUNS runs after a warm-up, medians; outputs in ${OUTDIR:-a temporary directory})."
+    echo "Command: \`BASE=${BASE:-} bench/round2.sh$([ "$TINY" = 1 ] && echo ' --tiny')\` ($RUNS rounds after a warm-up round, the contenders in turn; medians; outputs in ${OUTDIR:-a temporary directory})."
 } >"$W/report.md"
 for cap in "$W/iot-day.pcap" "$W/flood.pcap" "$W/payload-heavy.pcap"; do
     cname=$(basename "$cap" .pcap)
@@ -78,20 +80,33 @@ for cap in "$W/iot-day.pcap" "$W/flood.pcap" "$W/payload-heavy.pcap"; do
         row contender "median s" "peak RSS MB" "x floor-libpcap" "x nfpcapd" "x base"
         row --- --- --- --- --- ---
     } >>"$W/report.md"
-    declare -A med=() rss=()
-    for k in "${!names[@]}"; do
-        n=${names[$k]} c=${cmds[$k]//CAP/$cap}
-        # the wide layout of 1.2M payload rows is 3.6G cells: left out
+    declare -A med=() rss=() times=()
+    # contenders of this capture (the wide layout of 1.2M payload rows is
+    # 3.6G cells: left out)
+    run_names=()
+    for n in "${names[@]}"; do
         if [ "$cname" = payload-heavy ] && [ "$n" != "${n%wide}" ]; then continue; fi
-        rm -f "$W/h.json"
-        if ! hyperfine --style none --warmup 1 --runs "$RUNS" --export-json "$W/h.json" \
-            --shell=bash "$c" >/dev/null 2>&1; then
-            echo "bench: $n failed on $cname" >&2
-            continue
-        fi
-        med[$n]=$(node -e "const j=require('$W/h.json');console.log(j.results[0].median.toFixed(3))")
-        /usr/bin/time -v bash -c "$c" >/dev/null 2>"$W/time.txt" || true
-        rss[$n]=$(awk -F: '/Maximum resident/{printf "%.0f", $2/1024}' "$W/time.txt")
+        run_names+=("$n")
+    done
+    for ((r = 0; r <= RUNS; r++)); do
+        for k in "${!names[@]}"; do
+            n=${names[$k]} c=${cmds[$k]//CAP/$cap}
+            [[ " ${run_names[*]} " == *" $n "* ]] || continue
+            t0=$(date +%s%N)
+            if ! /usr/bin/time -f '%M' -o "$W/time.txt" bash -c "$c" >/dev/null 2>"$W/err.txt"; then
+                echo "bench: $n failed on $cname: $(tail -1 "$W/err.txt")" >&2
+                continue
+            fi
+            t1=$(date +%s%N)
+            read -r kib <"$W/time.txt"
+            [ "$r" -gt 0 ] && times[$n]+="$(((t1 - t0) / 1000000)) "
+            kib=$((kib / 1024))
+            [ "${rss[$n]:-0}" -ge "$kib" ] || rss[$n]=$kib
+        done
+    done
+    for n in "${run_names[@]}"; do
+        [ -n "${times[$n]:-}" ] || continue
+        med[$n]=$(printf '%s\n' ${times[$n]} | sort -n | awk '{v[NR] = $1} END {m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.3f", m / 1000}')
     done
     ratio() { awk -v a="$1" -v b="${2:-0}" 'BEGIN{if(b>0)printf "%.2f", a/b; else print "-"}'; }
     for n in "${names[@]}"; do
@@ -102,7 +117,7 @@ for cap in "$W/iot-day.pcap" "$W/flood.pcap" "$W/payload-heavy.pcap"; do
         row "$n" "$m" "${rss[$n]:-?}" "$(ratio "$m" "${med[floor-libpcap]:-}")" \
             "$(ratio "$m" "${med[nfpcapd]:-}")" "$(ratio "$m" "$bm")" >>"$W/report.md"
     done
-    unset med rss
+    unset med rss times
 done
 echo >>"$W/report.md"
 echo "Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)." >>"$W/report.md"
