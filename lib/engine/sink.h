@@ -42,6 +42,12 @@ typedef struct cf_sink_ops {
      * not yet closed. */
     void (*abort)(cf_sink *k);
     void (*destroy)(cf_sink *k);
+    /* Optional: advance() for one variant's files only. A sink that has it
+     * keeps each variant's output apart, so that record() and
+     * advance_variant() of one variant may run on one thread while those
+     * of the other run on another (cf_sink_async gives each variant a
+     * thread). */
+    int (*advance_variant)(cf_sink *k, int variant, int64_t horizon_us, char *err, size_t errlen);
     /* The sink may run on a thread of its own (cf_sink_async): it touches
      * nothing of the caller's but the metadata provider, which it calls
      * mid-run only for files that close before the end. */
@@ -61,8 +67,9 @@ struct cf_sink {
  * with a spare core: records are copied and the inner sink gets the same
  * calls in the same order on the new thread (begin, finish and abort on
  * the caller's, once everything before them is done), so its output is
- * the same. Destroying the wrapper leaves the inner sink alive. NULL when
- * out of memory or no thread can be made. */
+ * the same. With advance_variant and both variants, each variant gets a
+ * thread (its records and horizons in their order). Destroying the wrapper leaves the inner sink
+ * alive. NULL when out of memory or no thread can be made. */
 cf_sink *cf_sink_async_new(cf_sink *inner);
 /* Waits until the thread has handed the inner sink everything given so
  * far; -1 (message in err) when the inner sink failed. The pipeline calls

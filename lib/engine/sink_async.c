@@ -1,12 +1,15 @@
-/* cf_sink_async: a sink on a thread of its own (sink.h).
+/* cf_sink_async: a sink on a thread of its own, or one per variant
+ * (sink.h).
  *
  * The pipeline's thread copies each record whole (its arrays, payload
  * bytes and strings; the device label is the assembler's interned string,
- * which outlives the run) into the open batch, a block of BATCH_BYTES; a
- * full batch goes to the worker thread, which hands its records and
- * horizons to the inner sink in the order they came. At most
- * MAX_BATCHES batches exist at once, so the records in flight take a few
- * MiB whatever the input; the pipeline waits for a free one.
+ * which outlives the run) into the open batch of its lane, a block of
+ * BATCH_BYTES; a full batch goes to the lane's worker thread, which hands
+ * its records and horizons to the inner sink in the order they came. A
+ * lane has at most MAX_BATCHES batches at once, so the records in flight
+ * take a few MiB whatever the input; the pipeline waits for a free one.
+ * With two lanes (the inner sink has advance_variant, both variants are
+ * on) each variant's records and horizons go to its own lane.
  *
  * The inner sink sees the same calls in the same order as without the
  * thread, so its files are byte-identical. begin(), finish() and abort()
@@ -20,9 +23,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/session.h"
 #include "engine/sink.h"
 
-#define BATCH_BYTES ((size_t)512 << 10)
+#define BATCH_BYTES ((size_t)256 << 10)
 #define MAX_BATCHES 4
 
 enum { ENTRY_RECORD, ENTRY_ADVANCE };
@@ -31,6 +35,7 @@ enum { ENTRY_RECORD, ENTRY_ADVANCE };
  * pointers refer to. */
 typedef struct entry {
     int kind;
+    int variant;  /* of a horizon, with two lanes */
     size_t bytes; /* this entry and its data, a multiple of 16 */
     int64_t horizon_us;
     cf_record r;
@@ -42,9 +47,9 @@ typedef struct batch {
     alignas(16) unsigned char data[];
 } batch;
 
-typedef struct async_sink {
-    cf_sink base;
+typedef struct lane {
     cf_sink *inner;
+    int per_variant; /* horizons through advance_variant */
     pthread_t thread;
     int started;
     pthread_mutex_t lock;
@@ -60,6 +65,13 @@ typedef struct async_sink {
     char err[1024];
     batch *open; /* being filled by the pipeline's thread */
     entry *last; /* its last entry */
+} lane;
+
+typedef struct async_sink {
+    cf_sink base;
+    cf_sink *inner;
+    lane lanes[2]; /* [0] both variants or bidirectional, [1] unidirectional */
+    int n_lanes;
 } async_sink;
 
 static size_t round16(size_t n)
@@ -67,14 +79,16 @@ static size_t round16(size_t n)
     return (n + 15) & ~(size_t)15;
 }
 
-static void run_batch(async_sink *a, batch *b)
+static void run_batch(lane *a, batch *b)
 {
     char err[1024];
     for (size_t at = 0; at < b->used;) {
         entry *e = (entry *)(void *)(b->data + at);
         at += e->bytes;
-        int rc = e->kind == ENTRY_RECORD
-                     ? a->inner->ops->record(a->inner, &e->r, err, sizeof err)
+        int rc = e->kind == ENTRY_RECORD ? a->inner->ops->record(a->inner, &e->r, err, sizeof err)
+                 : a->per_variant
+                     ? a->inner->ops->advance_variant(a->inner, e->variant, e->horizon_us, err,
+                                                      sizeof err)
                      : a->inner->ops->advance(a->inner, e->horizon_us, err, sizeof err);
         if (rc != 0) {
             pthread_mutex_lock(&a->lock);
@@ -88,7 +102,7 @@ static void run_batch(async_sink *a, batch *b)
 
 /* Returns a done batch: kept for reuse when of the usual size. Called
  * with the lock held. */
-static void recycle(async_sink *a, batch *b)
+static void recycle(lane *a, batch *b)
 {
     if (b->cap == BATCH_BYTES) {
         b->next = a->spare;
@@ -101,7 +115,7 @@ static void recycle(async_sink *a, batch *b)
 
 static void *worker(void *arg)
 {
-    async_sink *a = arg;
+    lane *a = arg;
     pthread_mutex_lock(&a->lock);
     for (;;) {
         while (!a->queue && !a->quit)
@@ -126,7 +140,7 @@ static void *worker(void *arg)
 }
 
 /* Queues the open batch (if it holds anything). */
-static void hand_over(async_sink *a)
+static void hand_over(lane *a)
 {
     batch *b = a->open;
     if (!b || !b->used)
@@ -144,7 +158,7 @@ static void hand_over(async_sink *a)
 /* Room for an entry of bytes in the open batch: the current one, a spare
  * one, a new one, or one made for it when it is larger than a batch.
  * NULL when out of memory. */
-static entry *reserve(async_sink *a, size_t bytes)
+static entry *reserve(lane *a, size_t bytes)
 {
     if (a->open && a->open->cap - a->open->used >= bytes)
         goto room;
@@ -175,7 +189,7 @@ room:;
 }
 
 /* The failure kept from the worker, if any. */
-static int failed(async_sink *a, char *err, size_t errlen)
+static int failed(lane *a, char *err, size_t errlen)
 {
     pthread_mutex_lock(&a->lock);
     int f = a->failed;
@@ -185,15 +199,31 @@ static int failed(async_sink *a, char *err, size_t errlen)
     return f;
 }
 
-int cf_sink_async_drain(cf_sink *k, char *err, size_t errlen)
+/* Waits until the lane's worker has done everything handed over. */
+static void drain_lane(lane *a)
 {
-    async_sink *a = (async_sink *)k;
     hand_over(a);
     pthread_mutex_lock(&a->lock);
     while (a->queue || a->busy)
         pthread_cond_wait(&a->idle, &a->lock);
     pthread_mutex_unlock(&a->lock);
-    return failed(a, err, errlen) ? -1 : 0;
+}
+
+/* The first lane's kept failure, if any. */
+static int any_failed(async_sink *a, char *err, size_t errlen)
+{
+    for (int l = 0; l < a->n_lanes; l++)
+        if (failed(&a->lanes[l], err, errlen))
+            return 1;
+    return 0;
+}
+
+int cf_sink_async_drain(cf_sink *k, char *err, size_t errlen)
+{
+    async_sink *a = (async_sink *)k;
+    for (int l = 0; l < a->n_lanes; l++)
+        drain_lane(&a->lanes[l]);
+    return any_failed(a, err, errlen) ? -1 : 0;
 }
 
 static int async_begin(cf_sink *k, const char *input, const char *stem, cf_meta_fn meta,
@@ -223,7 +253,8 @@ static size_t record_bytes(const cf_record *r)
 
 static int async_record(cf_sink *k, const cf_record *r, char *err, size_t errlen)
 {
-    async_sink *a = (async_sink *)k;
+    async_sink *as = (async_sink *)k;
+    lane *a = &as->lanes[as->n_lanes == 2 && r->variant == CF_VARIANT_UNI ? 1 : 0];
     if (failed(a, err, errlen))
         return -1;
     entry *e = reserve(a, record_bytes(r));
@@ -285,11 +316,9 @@ static int async_record(cf_sink *k, const cf_record *r, char *err, size_t errlen
     return 0;
 }
 
-static int async_advance(cf_sink *k, int64_t horizon_us, char *err, size_t errlen)
+/* A horizon for one lane (variant: with two lanes). */
+static int advance_lane(lane *a, int variant, int64_t horizon_us, char *err, size_t errlen)
 {
-    async_sink *a = (async_sink *)k;
-    if (!a->inner->ops->advance)
-        return 0;
     if (failed(a, err, errlen))
         return -1;
     /* Horizons only grow: a run of them is one call with the last. */
@@ -303,8 +332,21 @@ static int async_advance(cf_sink *k, int64_t horizon_us, char *err, size_t errle
         return -1;
     }
     e->kind = ENTRY_ADVANCE;
+    e->variant = variant;
     e->horizon_us = horizon_us;
     return 0;
+}
+
+static int async_advance(cf_sink *k, int64_t horizon_us, char *err, size_t errlen)
+{
+    async_sink *a = (async_sink *)k;
+    if (!a->inner->ops->advance)
+        return 0;
+    if (a->n_lanes == 1)
+        return advance_lane(&a->lanes[0], 0, horizon_us, err, errlen);
+    if (advance_lane(&a->lanes[0], CF_VARIANT_BI, horizon_us, err, errlen) != 0)
+        return -1;
+    return advance_lane(&a->lanes[1], CF_VARIANT_UNI, horizon_us, err, errlen);
 }
 
 static int async_finish(cf_sink *k, char *err, size_t errlen)
@@ -320,18 +362,19 @@ static int async_finish(cf_sink *k, char *err, size_t errlen)
 static void async_abort(cf_sink *k)
 {
     async_sink *a = (async_sink *)k;
-    pthread_mutex_lock(&a->lock);
-    a->discard = 1;
-    pthread_mutex_unlock(&a->lock);
+    for (int l = 0; l < a->n_lanes; l++) {
+        pthread_mutex_lock(&a->lanes[l].lock);
+        a->lanes[l].discard = 1;
+        pthread_mutex_unlock(&a->lanes[l].lock);
+    }
     char err[16];
     cf_sink_async_drain(k, err, sizeof err);
     a->inner->ops->abort(a->inner);
 }
 
-/* Stops the thread and frees the wrapper; the inner sink stays. */
-static void async_destroy(cf_sink *k)
+/* Stops the lane's thread and frees its batches. */
+static void close_lane(lane *a)
 {
-    async_sink *a = (async_sink *)k;
     if (a->started) {
         pthread_mutex_lock(&a->lock);
         a->discard = 1;
@@ -349,6 +392,14 @@ static void async_destroy(cf_sink *k)
     pthread_cond_destroy(&a->idle);
     pthread_cond_destroy(&a->work);
     pthread_mutex_destroy(&a->lock);
+}
+
+/* Stops the threads and frees the wrapper; the inner sink stays. */
+static void async_destroy(cf_sink *k)
+{
+    async_sink *a = (async_sink *)k;
+    for (int l = 0; l < a->n_lanes; l++)
+        close_lane(&a->lanes[l]);
     free(a);
 }
 
@@ -361,6 +412,20 @@ static const cf_sink_ops async_ops = {
     .destroy = async_destroy,
 };
 
+static int open_lane(lane *a, cf_sink *inner, int per_variant)
+{
+    a->inner = inner;
+    a->per_variant = per_variant;
+    a->queue_tail = &a->queue;
+    pthread_mutex_init(&a->lock, NULL);
+    pthread_cond_init(&a->work, NULL);
+    pthread_cond_init(&a->idle, NULL);
+    if (pthread_create(&a->thread, NULL, worker, a) != 0)
+        return -1;
+    a->started = 1;
+    return 0;
+}
+
 cf_sink *cf_sink_async_new(cf_sink *inner)
 {
     async_sink *a = calloc(1, sizeof *a);
@@ -370,14 +435,15 @@ cf_sink *cf_sink_async_new(cf_sink *inner)
     a->base.session = inner->session;
     a->base.live = inner->live;
     a->inner = inner;
-    a->queue_tail = &a->queue;
-    pthread_mutex_init(&a->lock, NULL);
-    pthread_cond_init(&a->work, NULL);
-    pthread_cond_init(&a->idle, NULL);
-    if (pthread_create(&a->thread, NULL, worker, a) != 0) {
-        async_destroy(&a->base);
-        return NULL;
+    int per_variant = inner->ops->advance_variant && inner->session &&
+                      inner->session->cfg->variants == CF_VARIANT_BOTH;
+    for (int l = 0; l < (per_variant ? 2 : 1); l++) {
+        /* counted before it opens: a lane that failed halfway is closed too */
+        a->n_lanes++;
+        if (open_lane(&a->lanes[l], inner, per_variant) != 0) {
+            async_destroy(&a->base);
+            return NULL;
+        }
     }
-    a->started = 1;
     return &a->base;
 }

@@ -17,11 +17,15 @@
 #include "sink/parquetfile.h"
 #include "sink/textfile.h"
 
+/* The files of each variant are a cf_files of their own, with a writer
+ * context of their own, so that the two variants' records may be written
+ * on two threads at once (cf_sink_async): nothing is shared between them
+ * but the read-only configuration and the metadata provider. */
 typedef struct files_sink {
     cf_sink base;
-    cf_files *files;
+    cf_files *files[2];            /* [0] bidirectional, [1] unidirectional; NULL: off */
+    cf_parquetfile_ctx parquet[2]; /* the wide layout's --context history, per variant */
     cf_textfile_config text;
-    cf_parquetfile_ctx parquet;
     char stem[256]; /* "": the source's */
     cf_meta_fn meta;
     void *meta_ctx;
@@ -57,17 +61,28 @@ static int files_begin(cf_sink *k, const char *input, const char *stem, cf_meta_
     files_sink *fk = (files_sink *)k;
     fk->meta = meta;
     fk->meta_ctx = meta_ctx;
-    cf_parquetfile_ctx_reset(&fk->parquet);
     /* Live captures name rotated files by the interval alone; a file
      * conversion that fails or is interrupted leaves no file behind, a live
      * capture keeps the intervals it completed. */
     const char *name = fk->stem[0] ? fk->stem : k->live ? "" : stem;
-    if (cf_files_set_stem(fk->files, name) != 0) {
-        snprintf(err, errlen, "out of memory");
-        return -1;
+    for (int v = 0; v < 2; v++) {
+        if (!fk->files[v])
+            continue;
+        cf_parquetfile_ctx_reset(&fk->parquet[v]);
+        if (cf_files_set_stem(fk->files[v], name) != 0) {
+            snprintf(err, errlen, "out of memory");
+            return -1;
+        }
+        cf_files_set_remove_on_abort(fk->files[v], !k->live);
+        if (cf_files_begin(fk->files[v], err, errlen) != 0)
+            return -1;
     }
-    cf_files_set_remove_on_abort(fk->files, !k->live);
-    return cf_files_begin(fk->files, err, errlen);
+    return 0;
+}
+
+static int variant_index(int variant)
+{
+    return variant == CF_VARIANT_UNI ? 1 : 0;
 }
 
 static int files_record(cf_sink *k, const cf_record *r, char *err, size_t errlen)
@@ -75,33 +90,58 @@ static int files_record(cf_sink *k, const cf_record *r, char *err, size_t errlen
     files_sink *fk = (files_sink *)k;
     if (fk->windowed && (r->first_seen < fk->from_us || r->first_seen >= fk->to_us))
         return 0;
-    return cf_files_record(fk->files, r, err, errlen);
+    cf_files *f = fk->files[variant_index(r->variant)];
+    return f ? cf_files_record(f, r, err, errlen) : 0;
+}
+
+static int files_advance_variant(cf_sink *k, int variant, int64_t horizon_us, char *err,
+                                 size_t errlen)
+{
+    files_sink *fk = (files_sink *)k;
+    cf_files *f = fk->files[variant_index(variant)];
+    /* A day's task publishes at finish, once the day is vouched for. */
+    if (fk->windowed || !f)
+        return 0;
+    return cf_files_advance(f, horizon_us, err, errlen);
 }
 
 static int files_advance(cf_sink *k, int64_t horizon_us, char *err, size_t errlen)
 {
-    files_sink *fk = (files_sink *)k;
-    /* A day's task publishes at finish, once the day is vouched for. */
-    if (fk->windowed)
-        return 0;
-    return cf_files_advance(fk->files, horizon_us, err, errlen);
+    if (files_advance_variant(k, CF_VARIANT_BI, horizon_us, err, errlen) != 0)
+        return -1;
+    return files_advance_variant(k, CF_VARIANT_UNI, horizon_us, err, errlen);
 }
 
+/* Both variants' files complete, or none: a variant that fails removes
+ * its own, and the other's are removed too. */
 static int files_finish(cf_sink *k, char *err, size_t errlen)
 {
-    return cf_files_finish(((files_sink *)k)->files, err, errlen);
+    files_sink *fk = (files_sink *)k;
+    for (int v = 0; v < 2; v++) {
+        if (fk->files[v] && cf_files_finish(fk->files[v], err, errlen) != 0) {
+            if (fk->files[1 - v])
+                cf_files_abort(fk->files[1 - v]);
+            return -1;
+        }
+    }
+    return 0;
 }
 
 static void files_abort(cf_sink *k)
 {
-    cf_files_abort(((files_sink *)k)->files);
+    files_sink *fk = (files_sink *)k;
+    for (int v = 0; v < 2; v++)
+        if (fk->files[v])
+            cf_files_abort(fk->files[v]);
 }
 
 static void files_destroy(cf_sink *k)
 {
     files_sink *fk = (files_sink *)k;
-    cf_files_free(fk->files);
-    cf_parquetfile_ctx_reset(&fk->parquet);
+    for (int v = 0; v < 2; v++) {
+        cf_files_free(fk->files[v]);
+        cf_parquetfile_ctx_reset(&fk->parquet[v]);
+    }
     free(fk);
 }
 
@@ -112,6 +152,7 @@ static const cf_sink_ops files_ops = {
     .finish = files_finish,
     .abort = files_abort,
     .destroy = files_destroy,
+    .advance_variant = files_advance_variant,
     .threadable = 1,
 };
 
@@ -147,25 +188,30 @@ cf_sink *cf_sink_files(cf_session *s, const char *stem, char *err, size_t errlen
     static const char *const ext[] = {"parquet", "jsonl", "csv"};
     fk->text.format = cfg->format;
     fk->text.columns = cf_sink_text_columns(cfg, 0);
-    fk->parquet.cfg = cfg;
-    cf_files_options o = {
-        .names = {.dir = out,
-                  .ext = ext[cfg->format],
-                  .rotate_us = cfg->rotate_us,
-                  .partition = cfg->partition},
-        .variants = cfg->variants,
-        .writer = cfg->format == CF_FORMAT_PARQUET ? &cf_parquetfile_ops : &cf_textfile_ops,
-        .writer_ctx = cfg->format == CF_FORMAT_PARQUET ? (void *)&fk->parquet : (void *)&fk->text,
-        .context = cfg->context,
-        .meta = files_meta,
-        .meta_ctx = fk,
-        .remove_published_on_abort = 1,
-    };
-    fk->files = cf_files_new(&o);
-    if (!fk->files) {
-        snprintf(err, errlen, "out of memory");
-        free(fk);
-        return NULL;
+    for (int v = 0; v < 2; v++) {
+        int variant = v == 0 ? CF_VARIANT_BI : CF_VARIANT_UNI;
+        if (!(cfg->variants & variant))
+            continue;
+        fk->parquet[v].cfg = cfg;
+        cf_files_options o = {
+            .names = {.dir = out,
+                      .ext = ext[cfg->format],
+                      .rotate_us = cfg->rotate_us,
+                      .partition = cfg->partition},
+            .variants = variant,
+            .writer = cfg->format == CF_FORMAT_PARQUET ? &cf_parquetfile_ops : &cf_textfile_ops,
+            .writer_ctx =
+                cfg->format == CF_FORMAT_PARQUET ? (void *)&fk->parquet[v] : (void *)&fk->text,
+            .context = cfg->context,
+            .meta = files_meta,
+            .meta_ctx = fk,
+            .remove_published_on_abort = 1,
+        };
+        if (!(fk->files[v] = cf_files_new(&o))) {
+            snprintf(err, errlen, "out of memory");
+            files_destroy(&fk->base);
+            return NULL;
+        }
     }
     return &fk->base;
 }

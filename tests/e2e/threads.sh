@@ -30,18 +30,20 @@ for f in "${inputs[@]}"; do
         done
     done
 done
-# The writers run on threads of their own with a spare core: files that
-# close mid-run (rotation, partitions: their metadata asked for on the
-# writer's thread), the option columns (--names, --context), the wide
-# layout, text formats and records closed early give the same bytes too.
+# The writers run on threads of their own with a spare core (one per
+# variant): files that close mid-run (rotation, partitions: their metadata
+# asked for on the writer's thread), the option columns (--names,
+# --context), the wide layout, text formats, one variant and records closed
+# early give the same bytes too.
 for opts in "--rotate 10m" "--context 2 --rotate 30m" "--names" "--layout wide --payload-cells 64" \
-    "--format jsonl" "--format csv --rotate 1h" "--partition" "--max-flows 50"; do
+    "--layout wide --context 2 --rotate 30m" "--format jsonl" "--format csv --rotate 1h" \
+    "--partition" "--context 3 --partition" "--max-flows 50" "--variant unidirectional"; do
     for t in 1 2; do
         rm -rf "$TMP/o$t"
         # shellcheck disable=SC2086 # the options are words
         "$CF" -q --threads "$t" -d "$TMP/dev.txt" -n 3 -b 200 $opts -o "$TMP/o$t" "$TMP/day.pcap" 2>/dev/null
     done
-    check "$opts: files written" test "$(find "$TMP/o1" -type f | wc -l)" -ge 2
+    check "$opts: files written" test "$(find "$TMP/o1" -type f | wc -l)" -ge 1
     check "$opts: --threads 2 identical to --threads 1" diff -r "$TMP/o1" "$TMP/o2"
 done
 
