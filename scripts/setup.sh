@@ -9,14 +9,13 @@
 # the style; hyperfine times bench/run.sh.
 #
 #   scripts/setup.sh [--bench]   (--bench: also the benchmark's peers:
-#                                 nfdump's nfpcapd, argus, ndpiReader,
-#                                 softflowd)
+#                                 nfdump's nfpcapd, argus, ndpiReader)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 pkgs=(build-essential pkg-config libpcap-dev libzstd-dev zlib1g-dev libsnappy-dev libxxhash-dev
     xxhash clang libclang-rt-14-dev tshark valgrind time clang-format man-db debhelper lintian
     hyperfine git gnuplot-nox iproute2 ethtool tcpdump util-linux python3 zstd)
-[ "${1:-}" = --bench ] && pkgs+=(nfdump argus-server libndpi-bin softflowd)
+[ "${1:-}" = --bench ] && pkgs+=(nfdump argus-server libndpi-bin)
 need=()
 for p in "${pkgs[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || need+=("$p")
