@@ -44,6 +44,16 @@ static int check_passed, check_failed;
         }                                                                                          \
     } while (0)
 
+/* xorshift64 (Marsaglia 2003): the tests' reproducible pseudo-random
+ * numbers, each test with a state (a non-zero seed) of its own. */
+static inline uint64_t check_xorshift(uint64_t *state)
+{
+    *state ^= *state << 13;
+    *state ^= *state >> 7;
+    *state ^= *state << 17;
+    return *state;
+}
+
 static inline int check_report(void)
 {
     printf("%d passed, %d failed\n", check_passed, check_failed);

@@ -815,10 +815,7 @@ static void test_truncations(void)
 static uint64_t rng = 0x9e3779b97f4a7c15ull;
 static uint32_t rnd(void)
 {
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return (uint32_t)(rng >> 16);
+    return (uint32_t)(check_xorshift(&rng) >> 16);
 }
 
 static void test_fuzz(void)
